@@ -1,0 +1,141 @@
+import type { ServiceCatalog } from '@gateway/discovery';
+import {
+  Headers,
+  newUid,
+  type Aggregate,
+  type GatewayErrorReply,
+  type OpsAnswer,
+  type OpsRequest,
+  type OutgoingMessage,
+  type Publisher,
+  type ScatterGatherAggregator,
+} from '@gateway/messaging';
+import type { Logger } from 'pino';
+import { GatewayErrorCodes, type GatewayErrorCode } from './gateway.errors';
+
+/** Where a request came from, for metrics and logs. */
+export type RequestSource = 'http' | 'kafka';
+
+/** Options of {@link Gateway}. */
+export interface GatewayOptions {
+  catalog: ServiceCatalog;
+  aggregator: ScatterGatherAggregator;
+  publisher: Publisher;
+  logger: Logger;
+  /** The topic chains reply to (header `reply-to` of every broadcast). */
+  replyTopic: string;
+  /** The partition chains reply to, when this instance owns one (header `reply-partition`). */
+  replyPartition?: () => number | undefined;
+  defaultTimeoutMs: number;
+  maxInFlight: number;
+  /** Called once per answer (metrics). */
+  onAnswer?: (answer: OpsAnswer, source: RequestSource, seconds: number) => void;
+}
+
+/** A submitted request: its uid, whether it joined one in flight, and its answer to come. */
+export interface Submission {
+  uid: string;
+  /** True when a request with this uid was already in flight: no second broadcast was made. */
+  joined: boolean;
+  /** Never rejects. */
+  answer: Promise<OpsAnswer>;
+}
+
+/**
+ * The gateway's core: fixes the set of services asked, broadcasts through the publisher, and
+ * answers each request exactly once with its aggregate or a gateway error. Knows no Kafka or HTTP.
+ */
+export class Gateway {
+  private readonly answers = new Map<string, Promise<OpsAnswer>>();
+  private closing = false;
+  private capacityWaiters: Array<() => void> = [];
+
+  constructor(private readonly options: GatewayOptions) {}
+
+  /** Requests answered yet. */
+  get inFlight(): number {
+    return this.answers.size;
+  }
+
+  /** Submits a request; refusals (no services, at capacity, shutting down) come back as answers too. */
+  submit(request: OpsRequest, source: RequestSource): Submission {
+    const uid = request.uid ?? newUid();
+    const running = this.answers.get(uid);
+    if (running) return { uid, joined: true, answer: running };
+    const started = process.hrtime.bigint();
+    const answer = this.start(uid, request).then((result) => {
+      this.answers.delete(uid);
+      this.capacityWaiters.shift()?.();
+      this.options.onAnswer?.(result, source, Number(process.hrtime.bigint() - started) / 1e9);
+      return result;
+    });
+    this.answers.set(uid, answer);
+    return { uid, joined: false, answer };
+  }
+
+  /** Resolves when a request could be taken without exceeding the in-flight limit. */
+  async waitForCapacity(): Promise<void> {
+    while (this.answers.size >= this.options.maxInFlight && !this.closing) {
+      await new Promise<void>((wake) => this.capacityWaiters.push(wake));
+    }
+  }
+
+  /** Refuses new requests from now on; requests in flight go on to their answer. */
+  stopAccepting(): void {
+    this.closing = true;
+    this.capacityWaiters.splice(0).forEach((wake) => wake());
+  }
+
+  /** Resolves once every request in flight has been answered. */
+  async drained(): Promise<void> {
+    await Promise.allSettled([...this.answers.values()]);
+  }
+
+  private async start(uid: string, request: OpsRequest): Promise<OpsAnswer> {
+    if (this.closing) return refusal(uid, GatewayErrorCodes.SHUTTING_DOWN, 'ops is shutting down');
+    if (this.answers.size >= this.options.maxInFlight) {
+      return refusal(uid, GatewayErrorCodes.AT_CAPACITY, `ops holds ${this.options.maxInFlight} requests, its limit`);
+    }
+    const live = new Map(this.options.catalog.chainServices().map((view) => [view.name, view.topic]));
+    const asked = request.services ?? [...live.keys()];
+    const reachable = asked.filter((name) => live.has(name));
+    if (reachable.length === 0) {
+      const which = request.services ? `none of ${asked.join(', ')} is registered` : 'no chain service is registered';
+      return refusal(uid, GatewayErrorCodes.NO_SERVICES, which);
+    }
+    const timeoutMs = request.timeoutMs ?? this.options.defaultTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    const gathering = this.options.aggregator.begin({
+      uid,
+      services: asked,
+      completion: request.completion ?? 'all',
+      timeoutMs,
+      preset: Object.fromEntries(asked.filter((name) => !live.has(name)).map((name) => [name, { status: 'left' as const }])),
+    });
+    const log = this.options.logger.child({ uid });
+    const messages = reachable.map((name) => this.broadcastTo(live.get(name) as string, uid, request.payload, deadline));
+    try {
+      await this.options.publisher.publish(messages);
+      log.debug({ services: reachable, timeoutMs }, 'broadcast sent');
+    } catch (error) {
+      log.warn({ err: error }, 'broadcast failed');
+      this.options.aggregator.abandon(uid);
+      await gathering.aggregate;
+      return refusal(uid, GatewayErrorCodes.KAFKA_UNAVAILABLE, `the broadcast could not be published: ${(error as Error).message}`);
+    }
+    const aggregate: Aggregate = await gathering.aggregate;
+    log.info({ status: aggregate.status, missing: aggregate.missing, elapsedMs: aggregate.elapsedMs }, 'aggregate formed');
+    return aggregate;
+  }
+
+  private broadcastTo(topic: string, uid: string, payload: unknown, deadline: number): OutgoingMessage {
+    const headers: Record<string, string> = { [Headers.REPLY_TO]: this.options.replyTopic };
+    const partition = this.options.replyPartition?.();
+    if (partition !== undefined) headers[Headers.REPLY_PARTITION] = String(partition);
+    return { topic, key: uid, value: JSON.stringify({ uid, payload, deadline }), headers };
+  }
+}
+
+function refusal(uid: string, code: GatewayErrorCode, message: string): GatewayErrorReply {
+  return { uid, status: 'error', error: { code, message } };
+}

@@ -1,0 +1,60 @@
+import type { ServiceCatalog } from '@gateway/discovery';
+import { validateOpsRequest } from '@gateway/messaging';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Gateway } from '../gateway';
+import { GatewayErrorCodes } from '../gateway.errors';
+import type { OpsMetrics } from '../ops.metrics';
+import { errorBody, fromFastifyError, httpStatusOf } from './http.errors';
+
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions {
+  gateway: Gateway;
+  catalog: ServiceCatalog;
+  metrics: OpsMetrics;
+  logger: Logger;
+  maxBodyBytes: number;
+  /** Why ops is not ready, or an empty list when it is. */
+  readiness: () => string[];
+}
+
+/** The HTTP API of contract §4. */
+export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const { gateway, catalog, metrics } = options;
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast only drops pino's extra generic parameters.
+    loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: options.maxBodyBytes,
+    return503OnClosing: true,
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = fromFastifyError(error);
+    if (mapped) return reply.status(mapped.status).send(mapped.body);
+    request.log.error({ err: error }, 'request failed');
+    return reply.status(500).send(errorBody('INTERNAL', 'internal error'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url}`)),
+  );
+
+  app.post('/requests', async (request, reply) => {
+    const validated = validateOpsRequest(request.body, { requireUid: false });
+    if (!validated.ok) return reply.status(400).send(errorBody(GatewayErrorCodes.INVALID_REQUEST, validated.reason));
+    const answer = await gateway.submit(validated.value, 'http').answer;
+    return reply.status(httpStatusOf(answer)).send(answer);
+  });
+
+  app.get('/services', async () => ({ services: catalog.snapshot() }));
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const problems = options.readiness();
+    return reply.status(problems.length === 0 ? 200 : 503).send({ ready: problems.length === 0, problems });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    metrics.inFlight.set(gateway.inFlight);
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  return app;
+}

@@ -1,0 +1,77 @@
+import {
+  decodeJson,
+  Headers,
+  invalid,
+  MessageConsumer,
+  MessagingErrorCodes,
+  Topics,
+  valid,
+  validateOpsRequest,
+  type DeadLetterQueue,
+  type OpsRequest,
+  type Publisher,
+} from '@gateway/messaging';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Gateway } from './gateway';
+
+/** Options of {@link createKafkaIngress}. */
+export interface KafkaIngressOptions {
+  kafka: Kafka;
+  groupId: string;
+  gateway: Gateway;
+  publisher: Publisher;
+  deadLetters: DeadLetterQueue;
+  logger: Logger;
+  maxMessageBytes: number;
+  maxInFlight: number;
+  /** Creates a reply topic that does not exist yet (a client may name a new one in `reply-to`). */
+  ensureTopic: (topic: string) => Promise<void>;
+}
+
+/** A valid request on `ops.req` and where its answer goes. */
+export interface IngressRequest {
+  request: OpsRequest;
+  replyTo: string;
+}
+
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
+/**
+ * The consumer of `ops.req`: each valid request is submitted to the gateway and its answer published
+ * to the request's `reply-to` topic (default `ops.agg`); the request is committed only once that
+ * answer is out. A duplicate uid in flight joins the first request: one broadcast, one answer.
+ * At the in-flight limit it waits (the fetch pauses) instead of refusing.
+ */
+export function createKafkaIngress(options: KafkaIngressOptions): MessageConsumer<IngressRequest> {
+  const { gateway, publisher } = options;
+  return new MessageConsumer<IngressRequest>({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topic: Topics.OPS_REQ,
+    logger: options.logger,
+    maxInFlight: options.maxInFlight,
+    deadLetters: options.deadLetters,
+    decode: (message) => {
+      const replyTo = message.headers[Headers.REPLY_TO] ?? Topics.OPS_AGG;
+      if (!TOPIC_NAME.test(replyTo)) {
+        return invalid(MessagingErrorCodes.ENVELOPE_INVALID, `header "reply-to" is not a valid topic name: ${JSON.stringify(replyTo)}`);
+      }
+      const json = decodeJson(message.value, options.maxMessageBytes);
+      if (!json.ok) return json;
+      const request = validateOpsRequest(json.value, { requireUid: true });
+      return request.ok ? valid({ request: request.value, replyTo }) : request;
+    },
+    handle: async ({ request, replyTo }) => {
+      await gateway.waitForCapacity();
+      const submission = gateway.submit(request, 'kafka');
+      const answer = await submission.answer;
+      if (submission.joined) {
+        options.logger.info({ uid: submission.uid }, 'request joined the one in flight with the same uid');
+        return;
+      }
+      await options.ensureTopic(replyTo);
+      await publisher.publish([{ topic: replyTo, key: submission.uid, value: JSON.stringify(answer) }]);
+    },
+  });
+}

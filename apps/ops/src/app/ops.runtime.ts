@@ -1,0 +1,190 @@
+import { CatalogSync, createEtcdClient, ServiceCatalog, ServiceRegistration, type Etcd3 } from '@gateway/discovery';
+import {
+  createKafka,
+  DeadLetterQueue,
+  ensureTopics,
+  KafkaPublisher,
+  ScatterGatherAggregator,
+  Topics,
+  type ChainReply,
+  type MessageConsumer,
+} from '@gateway/messaging';
+import type { FastifyInstance } from 'fastify';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Gateway } from './gateway';
+import { createHttpServer } from './http/http.server';
+import { createKafkaIngress, type IngressRequest } from './kafka-ingress';
+import type { OpsConfig } from './ops.config';
+import { OpsMetrics } from './ops.metrics';
+import { createReplyListener } from './reply-listener';
+
+/**
+ * Everything ops runs, wired together: Kafka publisher and consumers, the etcd catalog and its own
+ * registration, the aggregator, the gateway and the HTTP server. `start()` brings them up in an
+ * order that loses no reply; `close()` drains and takes them down in reverse.
+ */
+export class OpsRuntime {
+  readonly metrics = new OpsMetrics();
+  readonly catalog = new ServiceCatalog();
+  readonly aggregator: ScatterGatherAggregator;
+  readonly gateway: Gateway;
+  readonly http: FastifyInstance;
+  private readonly kafka: Kafka;
+  private readonly publisher: KafkaPublisher;
+  private readonly replies: MessageConsumer<ChainReply>;
+  private readonly ingress: MessageConsumer<IngressRequest>;
+  private readonly etcd: Etcd3;
+  private readonly catalogSync: CatalogSync;
+  private readonly registration: ServiceRegistration;
+  private readonly knownTopics = new Set<string>();
+  private gaugeTimer: NodeJS.Timeout | undefined;
+  private phase: 'new' | 'started' | 'closed' = 'new';
+
+  constructor(
+    readonly config: OpsConfig,
+    private readonly logger: Logger,
+  ) {
+    const { metrics } = this;
+    this.kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `ops-${config.instanceId}`, logger });
+    this.publisher = new KafkaPublisher(this.kafka, logger);
+    const deadLetters = new DeadLetterQueue(this.publisher, 'ops', logger, (topic, code) => metrics.deadLetters.inc({ topic, code }));
+    this.aggregator = new ScatterGatherAggregator({
+      onAggregate: (aggregate) => {
+        for (const [service, result] of Object.entries(aggregate.results)) {
+          if (result.status === 'ok' || result.status === 'error') {
+            metrics.serviceLatency.observe({ service, status: result.status }, result.latencyMs / 1000);
+          }
+        }
+      },
+    });
+    this.gateway = new Gateway({
+      catalog: this.catalog,
+      aggregator: this.aggregator,
+      publisher: this.publisher,
+      logger,
+      replyTopic: Topics.OPS_RESP,
+      defaultTimeoutMs: config.defaultTimeoutMs,
+      maxInFlight: config.maxInFlight,
+      onAnswer: (answer, source, seconds) => {
+        const outcome = answer.status === 'error' ? answer.error.code : answer.missing.length === Object.keys(answer.results).length ? 'timeout' : answer.status;
+        metrics.requests.inc({ source, outcome });
+        metrics.latency.observe({ source }, seconds);
+      },
+    });
+    this.replies = createReplyListener({
+      kafka: this.kafka,
+      topic: Topics.OPS_RESP,
+      groupId: `ops-replies-${config.instanceId}`,
+      aggregator: this.aggregator,
+      deadLetters,
+      metrics,
+      logger,
+      maxMessageBytes: config.maxMessageBytes,
+    });
+    this.ingress = createKafkaIngress({
+      kafka: this.kafka,
+      groupId: config.groupId,
+      gateway: this.gateway,
+      publisher: this.publisher,
+      deadLetters,
+      logger,
+      maxMessageBytes: config.maxMessageBytes,
+      maxInFlight: config.maxInFlight,
+      ensureTopic: (topic) => this.ensureTopic(topic),
+    });
+    this.etcd = createEtcdClient(config.etcdEndpoints);
+    this.catalogSync = new CatalogSync({ client: this.etcd, catalog: this.catalog, logger });
+    this.registration = new ServiceRegistration({
+      client: this.etcd,
+      ttlSeconds: config.leaseTtlSeconds,
+      logger,
+      record: { name: 'ops', kind: 'gateway', topic: Topics.OPS_REQ, instanceId: config.instanceId, pid: process.pid, startedAt: new Date().toISOString() },
+    });
+    this.catalog.on('service-down', (name) => {
+      logger.info({ service: name }, 'service left: requests waiting for it stop waiting');
+      this.aggregator.serviceLeft(name);
+    });
+    this.catalog.on('service-up', (name) => logger.info({ service: name }, 'service joined'));
+    this.http = createHttpServer({
+      gateway: this.gateway,
+      catalog: this.catalog,
+      metrics,
+      logger,
+      maxBodyBytes: config.maxBodyBytes,
+      readiness: () => this.readinessProblems(),
+    });
+  }
+
+  /** Why ops is not ready (contract §4 `/readyz`); empty when it is. */
+  readinessProblems(): string[] {
+    const problems: string[] = [];
+    if (this.phase !== 'started') problems.push('not started');
+    if (!this.publisher.connected) problems.push('kafka producer not connected');
+    if (!this.replies.ready) problems.push('reply consumer does not hold its partitions or kafka is unreachable');
+    if (!this.catalogSync.loaded) problems.push('catalog not loaded');
+    if (!this.catalogSync.connected) problems.push('etcd not connected');
+    return problems;
+  }
+
+  /** Brings ops up: topics, producer, reply consumer (before any broadcast), catalog, ingress, HTTP. */
+  async start(): Promise<void> {
+    if (this.phase !== 'new') return;
+    const { config } = this;
+    const topics = [Topics.OPS_REQ, Topics.OPS_RESP, Topics.OPS_AGG, Topics.OPS_DLQ];
+    await ensureTopics(this.kafka, topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })), this.logger);
+    topics.forEach((topic) => this.knownTopics.add(topic));
+    await this.publisher.start();
+    await this.replies.start();
+    await this.catalogSync.start();
+    await this.registration.start();
+    await this.ingress.start();
+    this.phase = 'started';
+    this.gaugeTimer = setInterval(() => this.updateGauges(), 1000).unref();
+    await this.http.listen({ port: config.httpPort, host: config.httpHost });
+    this.logger.info({ port: this.httpPort, instanceId: config.instanceId }, 'ops started');
+  }
+
+  /** The port HTTP listens on (useful when configured as 0). */
+  get httpPort(): number {
+    const address = this.http.server.address();
+    return typeof address === 'object' && address ? address.port : this.config.httpPort;
+  }
+
+  /**
+   * SIGTERM path (contract §7): refuse new work, deregister, answer everything in flight (within the
+   * grace period), then disconnect. Safe to call twice.
+   */
+  async close(): Promise<void> {
+    if (this.phase === 'closed') return;
+    const wasStarted = this.phase === 'started';
+    this.phase = 'closed';
+    this.gateway.stopAccepting();
+    await this.registration.close();
+    if (wasStarted) {
+      await this.ingress.close(this.config.shutdownGraceMs);
+      await this.gateway.drained();
+    }
+    await this.http.close();
+    await this.replies.close(0);
+    await this.publisher.close();
+    await this.catalogSync.close();
+    this.etcd.close();
+    clearInterval(this.gaugeTimer);
+    this.logger.info('ops stopped');
+  }
+
+  private async ensureTopic(topic: string): Promise<void> {
+    if (this.knownTopics.has(topic)) return;
+    await ensureTopics(this.kafka, [{ topic, numPartitions: this.config.topicPartitions }], this.logger);
+    this.knownTopics.add(topic);
+  }
+
+  private updateGauges(): void {
+    const { metrics } = this;
+    metrics.inFlight.set(this.gateway.inFlight);
+    metrics.catalogServices.set(this.catalog.chainServices().length);
+    metrics.catalogStaleness.set(this.catalogSync.stalenessSeconds());
+    metrics.ready.set(this.readinessProblems().length === 0 ? 1 : 0);
+  }
+}

@@ -1,0 +1,25 @@
+import { createLogger, installShutdown } from '@gateway/messaging';
+import { readOpsConfig } from './app/ops.config';
+import { OpsRuntime } from './app/ops.runtime';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = readOpsConfig();
+  } catch (error) {
+    process.stderr.write(`ops: invalid configuration: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger('ops', config.logLevel);
+  const runtime = new OpsRuntime(config, logger);
+  installShutdown(logger, () => runtime.close(), config.shutdownGraceMs);
+  try {
+    await runtime.start();
+  } catch (error) {
+    logger.fatal({ err: error }, 'ops failed to start');
+    await runtime.close().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,16 @@
+export { DiscoveryErrorCodes } from './lib/errors/discovery-error-codes';
+export type { DiscoveryErrorCode } from './lib/errors/discovery-error-codes';
+export { DiscoveryError } from './lib/errors/discovery.error';
+export type { DiscoveryErrorContext } from './lib/errors/discovery.error';
+export { SERVICES_PREFIX, serviceKey, parseServiceKey } from './lib/keys/service-key';
+export { parseServiceRecord } from './lib/records/service-record';
+export type { ServiceRecord, ServiceKind } from './lib/records/service-record';
+export { ServiceCatalog } from './lib/catalog/service-catalog';
+export type { CatalogEvent } from './lib/catalog/service-catalog';
+export type { ServiceView } from './lib/catalog/service-view';
+export { createEtcdClient, Etcd3 } from './lib/etcd/etcd-client.factory';
+export type { EtcdClientOptions } from './lib/etcd/etcd-client.factory';
+export { ServiceRegistration } from './lib/etcd/service.registration';
+export type { RegistrationOptions } from './lib/etcd/registration.options';
+export { CatalogSync } from './lib/etcd/catalog.sync';
+export type { CatalogSyncOptions } from './lib/etcd/catalog-sync.options';

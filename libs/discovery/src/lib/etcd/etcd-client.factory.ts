@@ -1,0 +1,56 @@
+import { Etcd3, IOptions } from 'etcd3';
+import { DiscoveryErrorCodes } from '../errors/discovery-error-codes';
+import { DiscoveryError } from '../errors/discovery.error';
+import { backoffDelay } from '../util/backoff';
+
+export { Etcd3 };
+
+/** Settings of {@link createEtcdClient} beyond the endpoints. */
+export interface EtcdClientOptions {
+  /** Time limit of every unary etcd call (streams excluded), so a dead etcd never hangs a call; default 5000. */
+  callTimeoutMs?: number;
+  /** Longest wait between two attempts to re-open a broken watch stream; default 5000 (etcd3's own is 30000). */
+  maxWatchBackoffMs?: number;
+}
+
+type WatchBackoff = NonNullable<NonNullable<IOptions['faultHandling']>['watchBackoff']>;
+
+function watchBackoff(maxMs: number, attempt = 0): WatchBackoff {
+  return {
+    duration: attempt === 0 ? 0 : backoffDelay(attempt, { initialMs: 250, maxMs }),
+    next: () => watchBackoff(maxMs, attempt + 1),
+  };
+}
+
+function positive(value: number, setting: string): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new DiscoveryError(DiscoveryErrorCodes.INVALID_OPTIONS, `${setting} must be a positive number, got ${value}`, {
+      context: { setting },
+    });
+  }
+  return value;
+}
+
+/**
+ * Creates an etcd3 client for the given `http(s)://host:port` endpoints with bounded unary calls, gRPC keepalive
+ * pings and a capped watch-reconnect backoff; throws a DiscoveryError (INVALID_OPTIONS) for an empty or bad list.
+ */
+export function createEtcdClient(endpoints: string[], options: EtcdClientOptions = {}): Etcd3 {
+  const hosts = endpoints.map((e) => e.trim()).filter((e) => e.length > 0);
+  if (hosts.length === 0 || hosts.some((h) => !/^https?:\/\/[^/\s]+\/?$/.test(h))) {
+    throw new DiscoveryError(
+      DiscoveryErrorCodes.INVALID_OPTIONS,
+      `etcd endpoints must be a non-empty list of http(s)://host:port, got ${JSON.stringify(endpoints)}`,
+      { context: { setting: 'ETCD_ENDPOINTS' } },
+    );
+  }
+  const callTimeoutMs = positive(options.callTimeoutMs ?? 5000, 'callTimeoutMs');
+  const maxWatchBackoffMs = positive(options.maxWatchBackoffMs ?? 5000, 'maxWatchBackoffMs');
+  return new Etcd3({
+    hosts: hosts.map((h) => h.replace(/\/$/, '')),
+    // etcd3 1.1.2 declares `dialTimeout` but never reads it: deadlines are what bound a call to a dead etcd.
+    defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
+    grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000 },
+    faultHandling: { watchBackoff: watchBackoff(maxWatchBackoffMs) },
+  });
+}

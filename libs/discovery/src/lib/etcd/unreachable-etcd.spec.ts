@@ -1,0 +1,40 @@
+import pino from 'pino';
+import { ServiceCatalog } from '../catalog/service-catalog';
+import { DiscoveryErrorCodes } from '../errors/discovery-error-codes';
+import { CatalogSync } from './catalog.sync';
+import { createEtcdClient } from './etcd-client.factory';
+import { ServiceRegistration } from './service.registration';
+
+// Port 1 on loopback refuses connections: this is etcd being down, without needing an etcd.
+const logger = pino({ level: 'silent' });
+const record = { name: 'chain1', kind: 'chain' as const, topic: 'chain1.req', instanceId: 'i-1' };
+
+describe('with etcd unreachable', () => {
+  const client = createEtcdClient(['http://127.0.0.1:1'], { callTimeoutMs: 300 });
+  afterAll(() => client.close());
+
+  it('CatalogSync.start() rejects with ETCD_UNAVAILABLE within startTimeoutMs, and close() ends the retries', async () => {
+    const sync = new CatalogSync({ client, catalog: new ServiceCatalog(), logger, startTimeoutMs: 600 });
+    const started = Date.now();
+    await expect(sync.start()).rejects.toMatchObject({ code: DiscoveryErrorCodes.ETCD_UNAVAILABLE, retriable: true });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(sync.loaded).toBe(false);
+    expect(sync.connected).toBe(false);
+    await sync.close();
+  });
+
+  it('ServiceRegistration.start() rejects with ETCD_UNAVAILABLE, and close() never throws', async () => {
+    const registration = new ServiceRegistration({ client, record, logger, startTimeoutMs: 600, closeTimeoutMs: 300 });
+    await expect(registration.start()).rejects.toMatchObject({ code: DiscoveryErrorCodes.ETCD_UNAVAILABLE });
+    expect(registration.registered).toBe(false);
+    await expect(registration.close()).resolves.toBeUndefined();
+  });
+
+  it('a start() still waiting resolves when close() is called', async () => {
+    const registration = new ServiceRegistration({ client, record, logger, startTimeoutMs: 10_000 });
+    const pending = registration.start();
+    await registration.close();
+    await expect(pending).resolves.toBeUndefined();
+    expect(registration.registered).toBe(false);
+  });
+});

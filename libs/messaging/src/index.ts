@@ -1,0 +1,38 @@
+// Contract §3 messages and their validation (no Kafka needed).
+export * from './lib/contract/aggregate';
+export * from './lib/contract/chain-reply';
+export * from './lib/contract/chain-request';
+export * from './lib/contract/headers';
+export * from './lib/contract/json-value';
+export * from './lib/contract/ops-request';
+export * from './lib/contract/result';
+export * from './lib/contract/uid';
+export * from './lib/errors/messaging.errors';
+
+// The scatter-gather domain (no Kafka needed).
+export * from './lib/aggregator/completion-rule';
+export * from './lib/aggregator/scatter-gather.aggregator';
+export * from './lib/consumer/offset-tracker';
+
+// Ports.
+export * from './lib/ports/inbound-message';
+export * from './lib/ports/publisher.port';
+
+// Configuration and logging.
+export * from './lib/config/common.config';
+export * from './lib/config/env';
+export * from './lib/logging/logger';
+
+// Kafka adapters.
+export * from './lib/kafka/dead-letter.queue';
+export * from './lib/kafka/kafka-client';
+export * from './lib/kafka/kafka.publisher';
+export * from './lib/kafka/message-consumer';
+export * from './lib/kafka/topic-admin';
+
+// Chain service runtime and the client of ops.
+export * from './lib/chain/chain-error';
+export * from './lib/chain/chain.config';
+export * from './lib/chain/chain.service';
+export * from './lib/chain/payload-fields';
+export * from './lib/client/ops.client';

@@ -1,0 +1,26 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { readCommonConfig, type CommonConfig } from '../config/common.config';
+import { readInt, readString, type Env } from '../config/env';
+
+/** Settings of a chain service (contract §6 plus the chain's own). */
+export interface ChainConfig extends CommonConfig {
+  instanceId: string;
+  /** TTL of the etcd lease (LEASE_TTL_SECONDS, default 10). */
+  leaseTtlSeconds: number;
+  /** Time limit of one handler call (HANDLER_TIMEOUT_MS, default 5000); the request deadline may cut it shorter. */
+  handlerTimeoutMs: number;
+  /** Requests handled at once (CHAIN_MAX_IN_FLIGHT, default 500). */
+  maxInFlight: number;
+}
+
+/** Reads a chain's settings; throws a MessagingError naming the variable when one is malformed. */
+export function readChainConfig(env: Env = process.env): ChainConfig {
+  return {
+    ...readCommonConfig(env),
+    instanceId: readString(env, 'INSTANCE_ID', `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`),
+    leaseTtlSeconds: readInt(env, 'LEASE_TTL_SECONDS', 10, 2, 3600),
+    handlerTimeoutMs: readInt(env, 'HANDLER_TIMEOUT_MS', 5000, 1, 600_000),
+    maxInFlight: readInt(env, 'CHAIN_MAX_IN_FLIGHT', 500, 1, 100_000),
+  };
+}

@@ -1,0 +1,214 @@
+import { createEtcdClient, ServiceRegistration, type Etcd3 } from '@gateway/discovery';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { validateChainRequest, type ChainRequest } from '../contract/chain-request';
+import { Headers, Topics } from '../contract/headers';
+import { decodeJson } from '../contract/json-value';
+import type { Validated } from '../contract/result';
+import { createKafka } from '../kafka/kafka-client';
+import { KafkaPublisher } from '../kafka/kafka.publisher';
+import { DeadLetterQueue } from '../kafka/dead-letter.queue';
+import { MessageConsumer } from '../kafka/message-consumer';
+import { ensureTopics } from '../kafka/topic-admin';
+import { createLogger } from '../logging/logger';
+import type { InboundMessage } from '../ports/inbound-message';
+import { readChainConfig, type ChainConfig } from './chain.config';
+import { withTimeLimit } from './handler-time-limit';
+import { replyFor } from './reply-for';
+
+/** What a handler knows of the request besides its payload. */
+export interface ChainContext {
+  uid: string;
+  /** Epoch ms after which ops no longer waits. */
+  deadline: number;
+  /** Aborted when the handler's time limit is reached. */
+  signal: AbortSignal;
+  /** A logger that carries the request's uid. */
+  logger: Logger;
+}
+
+/** A chain's operation: returns the result, or throws (a ChainError for a code of its own). */
+export type ChainHandler = (payload: unknown, context: ChainContext) => Promise<unknown> | unknown;
+
+/** Options of {@link ChainService}. */
+export interface ChainServiceOptions {
+  /** The service name: its topic is `<name>.req`, its consumer group `<name>`. */
+  name: string;
+  handler: ChainHandler;
+  /** Settings; read from the environment when omitted. */
+  config?: ChainConfig;
+  logger?: Logger;
+}
+
+/** Counts a chain keeps, for logs and metrics. */
+export interface ChainCounters {
+  handled: number;
+  failed: number;
+  expired: number;
+}
+
+/**
+ * A chain service: consumes `<name>.req`, runs the handler with a time limit, replies to the
+ * `reply-to` topic (and `reply-partition`) of each request, commits only after the reply is sent,
+ * and stays registered in etcd under a lease while it runs.
+ */
+export class ChainService {
+  readonly config: ChainConfig;
+  readonly logger: Logger;
+  readonly counters: ChainCounters = { handled: 0, failed: 0, expired: 0 };
+  private readonly kafka: Kafka;
+  private readonly publisher: KafkaPublisher;
+  private readonly consumer: MessageConsumer<ChainRequest>;
+  private readonly etcd: Etcd3;
+  private readonly registration: ServiceRegistration;
+  private readonly topic: string;
+  private phase: 'new' | 'started' | 'closed' = 'new';
+
+  constructor(private readonly options: ChainServiceOptions) {
+    this.config = options.config ?? readChainConfig();
+    this.logger = options.logger ?? createLogger(options.name, this.config.logLevel);
+    this.topic = Topics.chainRequest(options.name);
+    this.kafka = createKafka({ brokers: this.config.kafkaBrokers, clientId: `${options.name}-${this.config.instanceId}`, logger: this.logger });
+    this.publisher = new KafkaPublisher(this.kafka, this.logger);
+    const deadLetters = new DeadLetterQueue(this.publisher, options.name, this.logger);
+    this.consumer = new MessageConsumer<ChainRequest>({
+      kafka: this.kafka,
+      groupId: options.name,
+      topic: this.topic,
+      logger: this.logger,
+      deadLetters,
+      maxInFlight: this.config.maxInFlight,
+      decode: (message) => this.decode(message),
+      handle: (request, message) => this.handle(request, message),
+    });
+    this.etcd = createEtcdClient(this.config.etcdEndpoints);
+    this.registration = new ServiceRegistration({
+      client: this.etcd,
+      ttlSeconds: this.config.leaseTtlSeconds,
+      logger: this.logger,
+      record: { name: options.name, kind: 'chain', topic: this.topic, instanceId: this.config.instanceId, pid: process.pid, startedAt: new Date().toISOString() },
+    });
+  }
+
+  /** True while the consumer holds its group membership and etcd has our registration. */
+  get ready(): boolean {
+    return this.consumer.ready && this.registration.registered;
+  }
+
+  /** Creates topics, starts consuming, then registers in etcd (so ops asks only a listening chain). */
+  async start(): Promise<void> {
+    if (this.phase !== 'new') return;
+    this.phase = 'started';
+    const partitions = this.config.topicPartitions;
+    await ensureTopics(this.kafka, [this.topic, Topics.OPS_RESP, Topics.OPS_DLQ].map((topic) => ({ topic, numPartitions: partitions })), this.logger);
+    await this.publisher.start();
+    await this.consumer.start();
+    await this.registration.start();
+    this.logger.info({ topic: this.topic, instanceId: this.config.instanceId }, 'chain service started');
+  }
+
+  /** Deregisters first (ops stops asking), finishes what it holds, then disconnects. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    await this.registration.close();
+    await this.consumer.close(this.config.shutdownGraceMs);
+    await this.publisher.close();
+    this.etcd.close();
+    this.logger.info({ counters: this.counters }, 'chain service stopped');
+  }
+
+  private decode(message: InboundMessage): Validated<ChainRequest> {
+    const json = decodeJson(message.value, this.config.maxMessageBytes);
+    return json.ok ? validateChainRequest(json.value) : json;
+  }
+
+  private async handle(request: ChainRequest, message: InboundMessage): Promise<void> {
+    const logger = this.logger.child({ uid: request.uid });
+    const remaining = request.deadline - Date.now();
+    if (remaining <= 0) {
+      this.counters.expired++;
+      logger.info({ deadline: request.deadline }, 'request expired before it was handled; skipped');
+      return;
+    }
+    // Stop a little before the deadline so the error reply reaches ops while it still waits.
+    const limit = Math.min(this.config.handlerTimeoutMs, Math.max(1, remaining - 50));
+    const outcome = await withTimeLimit((signal) => this.options.handler(request.payload, { uid: request.uid, deadline: request.deadline, signal, logger }), limit, request.uid).then(
+      (result) => ({ ok: true as const, result }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    const reply = replyFor(request.uid, this.options.name, outcome);
+    if (reply.ok) this.counters.handled++;
+    else {
+      this.counters.failed++;
+      logger.warn({ error: reply.error }, 'handler failed; replying with an error');
+    }
+    const partition = Number(message.headers[Headers.REPLY_PARTITION]);
+    await this.publisher.publish([
+      {
+        topic: message.headers[Headers.REPLY_TO] || Topics.OPS_RESP,
+        key: request.uid,
+        value: JSON.stringify(reply),
+        ...(Number.isInteger(partition) && partition >= 0 ? { partition } : {}),
+      },
+    ]);
+  }
+}
+
+/**
+ * Starts a chain service and stops it cleanly on SIGTERM/SIGINT (exit 0) — the few lines a user's
+ * own chain needs. A failed start exits 1 with the reason logged.
+ */
+export async function runChainService(options: ChainServiceOptions): Promise<ChainService> {
+  let config: ChainConfig;
+  try {
+    config = options.config ?? readChainConfig();
+  } catch (error) {
+    process.stderr.write(`${options.name}: invalid configuration: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const service = new ChainService({ ...options, config });
+  installShutdown(service.logger, () => service.close(), service.config.shutdownGraceMs);
+  try {
+    await service.start();
+  } catch (error) {
+    service.logger.fatal({ err: error }, 'chain service failed to start');
+    await service.close().catch(() => undefined);
+    process.exit(1);
+  }
+  return service;
+}
+
+/**
+ * Installs SIGTERM/SIGINT handling that runs `close` once and exits 0, or 1 if it fails or
+ * outlasts `graceMs`; also logs (and exits on) an uncaught exception or unhandled rejection.
+ */
+export function installShutdown(logger: Logger, close: () => Promise<void>, graceMs: number): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error({ graceMs }, 'shutdown grace period exceeded');
+      process.exit(1);
+    }, graceMs);
+    close().then(
+      () => {
+        clearTimeout(timer);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception');
+    process.exit(1);
+  });
+}

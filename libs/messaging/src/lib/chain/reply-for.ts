@@ -1,0 +1,15 @@
+import type { ChainReply } from '../contract/chain-reply';
+import { hasCode, MessagingErrorCodes } from '../errors/messaging.errors';
+import { ChainError } from './chain-error';
+
+/** The reply a chain sends for a handler's outcome: its result, or the error it threw. */
+export function replyFor(uid: string, service: string, outcome: { ok: true; result: unknown } | { ok: false; error: unknown }): ChainReply {
+  if (outcome.ok) return { uid, service, ok: true, result: outcome.result === undefined ? null : outcome.result };
+  const error = outcome.error;
+  if (error instanceof ChainError) return { uid, service, ok: false, error: { code: error.code, message: error.message } };
+  if (hasCode(error, MessagingErrorCodes.HANDLER_TIMEOUT)) {
+    return { uid, service, ok: false, error: { code: 'HANDLER_TIMEOUT', message: error.message } };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { uid, service, ok: false, error: { code: 'HANDLER_ERROR', message } };
+}

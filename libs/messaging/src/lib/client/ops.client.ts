@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { OpsAnswer } from '../contract/aggregate';
+import { Headers, Topics } from '../contract/headers';
+import { decodeJson, isJsonObject } from '../contract/json-value';
+import type { OpsRequest } from '../contract/ops-request';
+import { invalid, valid } from '../contract/result';
+import { isValidUid, newUid } from '../contract/uid';
+import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
+import { DeadLetterQueue } from '../kafka/dead-letter.queue';
+import { KafkaPublisher } from '../kafka/kafka.publisher';
+import { MessageConsumer } from '../kafka/message-consumer';
+import { ensureTopics } from '../kafka/topic-admin';
+
+/** Options of {@link OpsClient}. */
+export interface OpsClientOptions {
+  kafka: Kafka;
+  logger: Logger;
+  /** The topic aggregates come back on; a topic of this client's own by default. */
+  replyTopic?: string;
+  /** How long to wait beyond a request's own timeout before giving up locally (default 5000 ms). */
+  graceMs?: number;
+  /** Default request timeout when a request names none (default 2000 ms, as ops' default). */
+  defaultTimeoutMs?: number;
+}
+
+interface Waiting {
+  resolve: (answer: OpsAnswer) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * A client for TypeScript services that call ops over Kafka: produces to `ops.req` with a
+ * `reply-to` header and resolves with the aggregate (or gateway error) for that uid.
+ */
+export class OpsClient {
+  private readonly replyTopic: string;
+  private readonly publisher: KafkaPublisher;
+  private readonly consumer: MessageConsumer<OpsAnswer>;
+  private readonly waiting = new Map<string, Waiting>();
+  private started: Promise<void> | undefined;
+
+  constructor(private readonly options: OpsClientOptions) {
+    const id = randomBytes(4).toString('hex');
+    this.replyTopic = options.replyTopic ?? `ops.agg.client-${id}`;
+    this.publisher = new KafkaPublisher(options.kafka, options.logger);
+    this.consumer = new MessageConsumer<OpsAnswer>({
+      kafka: options.kafka,
+      groupId: `ops-client-${id}`,
+      topic: this.replyTopic,
+      logger: options.logger,
+      commit: false,
+      deadLetters: new DeadLetterQueue(this.publisher, 'ops-client', options.logger),
+      decode: (message) => {
+        const json = decodeJson(message.value, 64 * 1024 * 1024);
+        if (!json.ok) return json;
+        return isJsonObject(json.value) && isValidUid(json.value.uid) ? valid(json.value as unknown as OpsAnswer) : invalid(MessagingErrorCodes.ENVELOPE_INVALID, 'answer without a uid');
+      },
+      handle: async (answer) => this.settle(answer),
+    });
+  }
+
+  /** Creates the reply topic if needed and starts listening; safe to call twice. */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      await ensureTopics(this.options.kafka, [{ topic: this.replyTopic, numPartitions: 1 }], this.options.logger);
+      await this.publisher.start();
+      await this.consumer.start();
+    })();
+    return this.started;
+  }
+
+  /** Sends a request to ops and resolves with its answer; rejects when none comes in time. */
+  async request(request: OpsRequest): Promise<OpsAnswer> {
+    await this.start();
+    const uid = request.uid ?? newUid();
+    if (this.waiting.has(uid)) throw new MessagingError(MessagingErrorCodes.DUPLICATE_UID, `already waiting for ${uid}`, { uid });
+    const waitMs = (request.timeoutMs ?? this.options.defaultTimeoutMs ?? 2000) + (this.options.graceMs ?? 5000);
+    const answer = new Promise<OpsAnswer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(uid);
+        reject(new MessagingError(MessagingErrorCodes.KAFKA_UNAVAILABLE, `no answer for ${uid} within ${waitMs} ms`, { uid }));
+      }, waitMs);
+      this.waiting.set(uid, { resolve, reject, timer });
+    });
+    try {
+      await this.publisher.publish([{ topic: Topics.OPS_REQ, key: uid, value: JSON.stringify({ ...request, uid }), headers: { [Headers.REPLY_TO]: this.replyTopic } }]);
+    } catch (error) {
+      const waiting = this.waiting.get(uid);
+      if (waiting) clearTimeout(waiting.timer);
+      this.waiting.delete(uid);
+      throw error;
+    }
+    return answer;
+  }
+
+  /** Stops listening; requests still waiting are rejected. Safe to call twice. */
+  async close(): Promise<void> {
+    for (const [uid, waiting] of this.waiting) {
+      clearTimeout(waiting.timer);
+      waiting.reject(new MessagingError(MessagingErrorCodes.CLOSED, 'client closed', { uid }));
+    }
+    this.waiting.clear();
+    await this.consumer.close(0);
+    await this.publisher.close();
+  }
+
+  private settle(answer: OpsAnswer): void {
+    const waiting = this.waiting.get(answer.uid);
+    if (!waiting) return;
+    clearTimeout(waiting.timer);
+    this.waiting.delete(answer.uid);
+    waiting.resolve(answer);
+  }
+}

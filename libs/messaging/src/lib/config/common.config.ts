@@ -1,0 +1,28 @@
+import { readChoice, readInt, readList, type Env } from './env';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Settings every service shares (contract §6). */
+export interface CommonConfig {
+  kafkaBrokers: string[];
+  etcdEndpoints: string[];
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Largest message value accepted, in bytes (MAX_MESSAGE_BYTES, default 1 MiB). */
+  maxMessageBytes: number;
+  /** Partitions of topics this service creates (TOPIC_PARTITIONS, default 3). */
+  topicPartitions: number;
+  /** How long SIGTERM may take before the process exits anyway (SHUTDOWN_GRACE_MS, default 15 s). */
+  shutdownGraceMs: number;
+}
+
+/** Reads the shared settings; throws a MessagingError naming the variable when one is malformed. */
+export function readCommonConfig(env: Env = process.env): CommonConfig {
+  return {
+    kafkaBrokers: readList(env, 'KAFKA_BROKERS', ['127.0.0.1:9092'], /^[A-Za-z0-9.\-_]+:\d{1,5}$/, 'host:port'),
+    etcdEndpoints: readList(env, 'ETCD_ENDPOINTS', ['http://127.0.0.1:2379'], /^https?:\/\/[A-Za-z0-9.\-_]+:\d{1,5}\/?$/, 'an http(s)://host:port URL'),
+    logLevel: readChoice(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    maxMessageBytes: readInt(env, 'MAX_MESSAGE_BYTES', 1024 * 1024, 64, 64 * 1024 * 1024),
+    topicPartitions: readInt(env, 'TOPIC_PARTITIONS', 3, 1, 1000),
+    shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 15_000, 100, 600_000),
+  };
+}

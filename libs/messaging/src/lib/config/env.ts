@@ -1,0 +1,45 @@
+import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
+
+/** The environment to read configuration from (process.env by default). */
+export type Env = Record<string, string | undefined>;
+
+function fail(variable: string, message: string): never {
+  throw new MessagingError(MessagingErrorCodes.CONFIG_INVALID, `${variable}: ${message}`, { variable });
+}
+
+/** A string variable, or its default; an empty value counts as malformed. */
+export function readString(env: Env, variable: string, fallback: string): string {
+  const raw = env[variable];
+  if (raw === undefined) return fallback;
+  if (raw.trim() === '') fail(variable, 'must not be empty');
+  return raw.trim();
+}
+
+/** An integer variable within [min, max], or its default. */
+export function readInt(env: Env, variable: string, fallback: number, min: number, max: number): number {
+  const raw = env[variable];
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) fail(variable, `must be an integer, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) fail(variable, `must be from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+/** A comma-separated list, each item checked by `pattern`. */
+export function readList(env: Env, variable: string, fallback: string[], pattern: RegExp, what: string): string[] {
+  const raw = env[variable];
+  if (raw === undefined) return fallback;
+  const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) fail(variable, 'must list at least one value');
+  for (const item of items) if (!pattern.test(item)) fail(variable, `"${item}" is not ${what}`);
+  return items;
+}
+
+/** One of a fixed set of values. */
+export function readChoice<T extends string>(env: Env, variable: string, fallback: T, choices: readonly T[]): T {
+  const raw = env[variable];
+  if (raw === undefined) return fallback;
+  const value = raw.trim() as T;
+  if (!choices.includes(value)) fail(variable, `must be one of ${choices.join(', ')}, got "${raw}"`);
+  return value;
+}

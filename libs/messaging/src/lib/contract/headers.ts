@@ -1,0 +1,21 @@
+/** Kafka header names of contract §3. Header values are strings. */
+export const Headers = {
+  REPLY_TO: 'reply-to',
+  REPLY_PARTITION: 'reply-partition',
+  DLQ_REASON: 'dlq-reason',
+  DLQ_SOURCE_TOPIC: 'dlq-source-topic',
+  DLQ_SOURCE_PARTITION: 'dlq-source-partition',
+  DLQ_SOURCE_OFFSET: 'dlq-source-offset',
+  DLQ_SERVICE: 'dlq-service',
+  TRACEPARENT: 'traceparent',
+} as const;
+
+/** Default topic names of contract §2. */
+export const Topics = {
+  OPS_REQ: 'ops.req',
+  OPS_RESP: 'ops.resp',
+  OPS_AGG: 'ops.agg',
+  OPS_DLQ: 'ops.dlq',
+  /** The request topic of chain service `name`. */
+  chainRequest: (name: string): string => `${name}.req`,
+} as const;

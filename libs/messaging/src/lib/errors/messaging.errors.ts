@@ -1,0 +1,61 @@
+/**
+ * The registry of error codes of the messaging library. Branch on `code` (or `instanceof`),
+ * never on message text. `docs/errors.md` lists the same codes; a test keeps them in step.
+ */
+export const MessagingErrorCodes = {
+  /** A message value is not valid UTF-8 JSON. */
+  NOT_JSON: 'MSG_NOT_JSON',
+  /** A message value is empty (or a tombstone). */
+  EMPTY: 'MSG_EMPTY',
+  /** A message value is larger than the configured limit. */
+  TOO_LARGE: 'MSG_TOO_LARGE',
+  /** A message is JSON but breaks the shape of contract §3. */
+  ENVELOPE_INVALID: 'MSG_ENVELOPE_INVALID',
+  /** A configuration variable is malformed. */
+  CONFIG_INVALID: 'MSG_CONFIG_INVALID',
+  /** Kafka could not be reached or refused a send. */
+  KAFKA_UNAVAILABLE: 'MSG_KAFKA_UNAVAILABLE',
+  /** The kafkajs consumer crashed and will not restart itself. */
+  CONSUMER_CRASHED: 'MSG_CONSUMER_CRASHED',
+  /** A chain handler ran past its time limit. */
+  HANDLER_TIMEOUT: 'MSG_HANDLER_TIMEOUT',
+  /** A request for a `uid` the caller already waits for. */
+  DUPLICATE_UID: 'MSG_DUPLICATE_UID',
+  /** A component was used after close(). */
+  CLOSED: 'MSG_CLOSED',
+} as const;
+
+export type MessagingErrorCode = (typeof MessagingErrorCodes)[keyof typeof MessagingErrorCodes];
+
+const RETRIABLE: ReadonlySet<MessagingErrorCode> = new Set<MessagingErrorCode>([
+  MessagingErrorCodes.KAFKA_UNAVAILABLE,
+  MessagingErrorCodes.CONSUMER_CRASHED,
+]);
+
+/** Context that helps an operator find the message or request an error concerns. */
+export interface MessagingErrorContext {
+  topic?: string;
+  uid?: string;
+  variable?: string;
+  [key: string]: unknown;
+}
+
+/** Every error the messaging library throws; `retriable` says whether trying again may help. */
+export class MessagingError extends Error {
+  readonly code: MessagingErrorCode;
+  readonly retriable: boolean;
+  readonly context: MessagingErrorContext;
+
+  constructor(code: MessagingErrorCode, message: string, context: MessagingErrorContext = {}, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'MessagingError';
+    this.code = code;
+    this.retriable = RETRIABLE.has(code);
+    this.context = context;
+  }
+}
+
+/** True when `error` is a MessagingError with the given code. */
+export function hasCode(error: unknown, code: MessagingErrorCode): error is MessagingError {
+  return error instanceof MessagingError && error.code === code;
+}

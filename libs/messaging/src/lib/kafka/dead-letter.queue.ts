@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import { Headers, Topics } from '../contract/headers';
+import type { InboundMessage } from '../ports/inbound-message';
+import type { Publisher } from '../ports/publisher.port';
+
+/** Called after a message went to the dead-letter topic (for metrics). */
+export type DeadLetterHook = (sourceTopic: string, code: string) => void;
+
+/**
+ * Sends a message that could not be understood to `ops.dlq` (contract §3): original key and value
+ * unchanged, original headers kept, plus the `dlq-*` headers saying why and where from.
+ */
+export class DeadLetterQueue {
+  constructor(
+    private readonly publisher: Publisher,
+    private readonly service: string,
+    private readonly logger: Logger,
+    private readonly hook: DeadLetterHook = () => undefined,
+    private readonly topic: string = Topics.OPS_DLQ,
+  ) {}
+
+  /** Resolves once the broker holds the dead letter; rejects if it could not be published. */
+  async send(message: InboundMessage, code: string, reason: string): Promise<void> {
+    const dlqReason = `${code}: ${reason}`;
+    await this.publisher.publish([
+      {
+        topic: this.topic,
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...message.headers,
+          [Headers.DLQ_REASON]: dlqReason,
+          [Headers.DLQ_SOURCE_TOPIC]: message.topic,
+          [Headers.DLQ_SOURCE_PARTITION]: String(message.partition),
+          [Headers.DLQ_SOURCE_OFFSET]: message.offset,
+          [Headers.DLQ_SERVICE]: this.service,
+        },
+      },
+    ]);
+    this.hook(message.topic, code);
+    this.logger.warn(
+      { component: 'dlq', topic: message.topic, partition: message.partition, offset: message.offset, reason: dlqReason },
+      'message dead-lettered',
+    );
+  }
+}

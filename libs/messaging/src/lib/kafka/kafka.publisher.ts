@@ -1,0 +1,103 @@
+import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import type { Logger } from 'pino';
+import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
+import type { OutgoingMessage, Publisher } from '../ports/publisher.port';
+
+interface Waiter {
+  messages: OutgoingMessage[];
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The Kafka {@link Publisher}: every publish made in one event-loop turn goes out in a single
+ * `sendBatch` (acks from all in-sync replicas), and each caller's promise settles with its batch.
+ */
+export class KafkaPublisher implements Publisher {
+  private readonly producer: Producer;
+  private queue: Waiter[] = [];
+  private flushScheduled = false;
+  private started: Promise<void> | undefined;
+  private closed = false;
+  private inFlightBatches = new Set<Promise<void>>();
+  private isConnected = false;
+
+  constructor(kafka: Kafka, private readonly logger: Logger) {
+    this.producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+    this.producer.on(this.producer.events.CONNECT, () => (this.isConnected = true));
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.isConnected = false));
+  }
+
+  /** True while the producer holds a connection to the cluster. */
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  /** Connects the producer; safe to call twice. */
+  start(): Promise<void> {
+    this.started ??= this.producer.connect();
+    return this.started;
+  }
+
+  publish(messages: OutgoingMessage[]): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(new MessagingError(MessagingErrorCodes.CLOSED, 'publisher is closed'));
+    }
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ messages, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Sends what is queued, waits for batches in flight, then disconnects; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.flush();
+    await Promise.allSettled([...this.inFlightBatches]);
+    await this.producer.disconnect();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const waiters = this.queue;
+    if (waiters.length === 0) return;
+    this.queue = [];
+    const byTopic = new Map<string, Message[]>();
+    for (const waiter of waiters) {
+      for (const m of waiter.messages) {
+        let list = byTopic.get(m.topic);
+        if (!list) byTopic.set(m.topic, (list = []));
+        const message: Message = { key: m.key, value: m.value };
+        if (m.headers) message.headers = m.headers;
+        if (m.partition !== undefined) message.partition = m.partition;
+        list.push(message);
+      }
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    const batch = this.producer
+      .sendBatch({ topicMessages, acks: -1 })
+      .then(
+        () => waiters.forEach((w) => w.resolve()),
+        (cause: unknown) => {
+          const error = new MessagingError(
+            MessagingErrorCodes.KAFKA_UNAVAILABLE,
+            `could not publish to ${[...byTopic.keys()].join(', ')}: ${(cause as Error).message}`,
+            { topic: [...byTopic.keys()].join(',') },
+            cause,
+          );
+          this.logger.warn({ component: 'publisher', err: error }, 'publish failed');
+          waiters.forEach((w) => w.reject(error));
+        },
+      )
+      .finally(() => this.inFlightBatches.delete(batch));
+    this.inFlightBatches.add(batch);
+  }
+}

@@ -1,0 +1,13 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** A JSON-lines logger for a service; children add `component` (and `uid` where a request is concerned). */
+export function createLogger(service: string, level: string): Logger {
+  return pino({
+    level,
+    base: { service, pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  });
+}
