@@ -52,7 +52,7 @@ export class Gateway {
 
   constructor(private readonly options: GatewayOptions) {}
 
-  /** Requests answered yet. */
+  /** Requests not answered yet. */
   get inFlight(): number {
     return this.answers.size;
   }

@@ -94,10 +94,11 @@ export class OpsRuntime {
       ensureTopic: (topic) => this.ensureTopic(topic),
     });
     this.etcd = createEtcdClient(config.etcdEndpoints);
-    this.catalogSync = new CatalogSync({ client: this.etcd, catalog: this.catalog, logger });
+    this.catalogSync = new CatalogSync({ client: this.etcd, catalog: this.catalog, prefix: config.discoveryPrefix, logger });
     this.registration = new ServiceRegistration({
       client: this.etcd,
       ttlSeconds: config.leaseTtlSeconds,
+      prefix: config.discoveryPrefix,
       logger,
       record: { name: 'ops', kind: 'gateway', topic: Topics.OPS_REQ, instanceId: config.instanceId, pid: process.pid, startedAt: new Date().toISOString() },
     });

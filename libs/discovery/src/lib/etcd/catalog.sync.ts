@@ -110,8 +110,9 @@ export class CatalogSync {
     } catch (err: unknown) {
       this.failures += 1;
       this.lastError = err;
-      delayMs = backoffDelay(this.failures, { initialMs: 250, maxMs: Math.min(5_000, this.settings.resyncIntervalMs) });
-      this.log.warn({ err, failures: this.failures, delayMs }, 'full read of the catalog failed; serving the last one');
+      delayMs = backoffDelay(this.failures, { initialMs: 250, maxMs: Math.min(2_000, this.settings.resyncIntervalMs) });
+      const level = this.failures === 1 ? 'warn' : 'debug'; // one warning per outage
+      this.log[level]({ err, failures: this.failures, delayMs }, 'full read of the catalog failed; serving the last one');
     }
     clearTimeout(this.timer);
     if (!this.closing) {
@@ -181,11 +182,13 @@ export class CatalogSync {
   }
 
   private onWatchDown(err: unknown, fatal: boolean): void {
-    if (this.watchUp) {
+    const wasUp = this.watchUp;
+    if (wasUp) {
       this.inSyncAt = Date.now();
     }
     this.watchUp = false;
-    this.log.warn({ err }, fatal ? 'watch cancelled by etcd; re-reading' : 'watch disconnected; serving the last catalog');
+    // etcd3 reports every failed reconnect attempt too: warn once per outage.
+    this.log[wasUp || fatal ? 'warn' : 'debug']({ err }, fatal ? 'watch cancelled by etcd; re-reading' : 'watch disconnected');
     if (fatal) {
       this.watcher = undefined; // etcd already dropped it (e.g. a compacted start revision)
       void this.cycle();

@@ -9,11 +9,28 @@ export { Etcd3 };
 export interface EtcdClientOptions {
   /** Time limit of every unary etcd call (streams excluded), so a dead etcd never hangs a call; default 5000. */
   callTimeoutMs?: number;
-  /** Longest wait between two attempts to re-open a broken watch stream; default 5000 (etcd3's own is 30000). */
+  /** Longest wait between two attempts to re-open a broken watch stream; default 2000 (etcd3's own is 30000). */
   maxWatchBackoffMs?: number;
 }
 
-type WatchBackoff = NonNullable<NonNullable<IOptions['faultHandling']>['watchBackoff']>;
+type FaultHandling = NonNullable<IOptions['faultHandling']>;
+type WatchBackoff = NonNullable<FaultHandling['watchBackoff']>;
+type HostPolicy = ReturnType<NonNullable<FaultHandling['host']>>;
+type PolicyContext = Parameters<Parameters<HostPolicy['execute']>[0]>[0];
+
+/**
+ * Calls straight through. etcd3's default per-host circuit breaker refuses every call for 5 s after 3 failures,
+ * which only delays recovery when etcd comes back; timeouts and the global retry policy remain.
+ */
+class PassThroughPolicy implements HostPolicy {
+  declare readonly _altReturn: never;
+  readonly onSuccess: HostPolicy['onSuccess'] = () => ({ dispose: () => undefined });
+  readonly onFailure: HostPolicy['onFailure'] = () => ({ dispose: () => undefined });
+
+  async execute<T>(fn: (context: PolicyContext) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T> {
+    return fn({ signal: signal ?? new AbortController().signal });
+  }
+}
 
 function watchBackoff(maxMs: number, attempt = 0): WatchBackoff {
   return {
@@ -33,7 +50,7 @@ function positive(value: number, setting: string): number {
 
 /**
  * Creates an etcd3 client for the given `http(s)://host:port` endpoints with bounded unary calls, gRPC keepalive
- * pings and a capped watch-reconnect backoff; throws a DiscoveryError (INVALID_OPTIONS) for an empty or bad list.
+ * pings, no per-host circuit breaker and a capped watch-reconnect backoff; throws a DiscoveryError (INVALID_OPTIONS) for an empty or bad list.
  */
 export function createEtcdClient(endpoints: string[], options: EtcdClientOptions = {}): Etcd3 {
   const hosts = endpoints.map((e) => e.trim()).filter((e) => e.length > 0);
@@ -45,12 +62,12 @@ export function createEtcdClient(endpoints: string[], options: EtcdClientOptions
     );
   }
   const callTimeoutMs = positive(options.callTimeoutMs ?? 5000, 'callTimeoutMs');
-  const maxWatchBackoffMs = positive(options.maxWatchBackoffMs ?? 5000, 'maxWatchBackoffMs');
+  const maxWatchBackoffMs = positive(options.maxWatchBackoffMs ?? 2000, 'maxWatchBackoffMs');
   return new Etcd3({
     hosts: hosts.map((h) => h.replace(/\/$/, '')),
     // etcd3 1.1.2 declares `dialTimeout` but never reads it: deadlines are what bound a call to a dead etcd.
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
     grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000 },
-    faultHandling: { watchBackoff: watchBackoff(maxWatchBackoffMs) },
+    faultHandling: { host: () => new PassThroughPolicy(), watchBackoff: watchBackoff(maxWatchBackoffMs) },
   });
 }

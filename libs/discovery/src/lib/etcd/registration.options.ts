@@ -19,7 +19,7 @@ export interface RegistrationOptions {
   closeTimeoutMs?: number;
   /** Time limit of each grant and put; default 5000. */
   callTimeoutMs?: number;
-  /** Cap of the backoff between registration attempts; default 5000. */
+  /** Cap of the backoff between registration attempts; default 2000. */
   maxBackoffMs?: number;
 }
 
@@ -42,7 +42,7 @@ export function resolveRegistrationOptions(opts: RegistrationOptions): {
     startTimeoutMs: opts.startTimeoutMs ?? 10_000,
     closeTimeoutMs: opts.closeTimeoutMs ?? 2_000,
     callTimeoutMs: opts.callTimeoutMs ?? 5_000,
-    maxBackoffMs: opts.maxBackoffMs ?? 5_000,
+    maxBackoffMs: opts.maxBackoffMs ?? 2_000,
   };
   check(Number.isInteger(resolved.ttlSeconds) && resolved.ttlSeconds >= 1, 'ttlSeconds', 'must be an integer ≥ 1');
   for (const setting of ['startTimeoutMs', 'closeTimeoutMs', 'callTimeoutMs', 'maxBackoffMs'] as const) {

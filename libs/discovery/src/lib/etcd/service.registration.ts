@@ -116,7 +116,8 @@ export class ServiceRegistration extends EventEmitter {
         return;
       }
       const delayMs = backoffDelay(attempt, { initialMs: 200, maxMs: this.settings.maxBackoffMs });
-      this.log.warn({ err: this.lastError, attempt, delayMs }, 'registration failed; retrying');
+      // One warning per outage; the retries that follow go to debug.
+      this.log[attempt === 1 ? 'warn' : 'debug']({ err: this.lastError, attempt, delayMs }, 'registration failed; retrying');
       await this.sleeper.sleep(delayMs);
     }
   }

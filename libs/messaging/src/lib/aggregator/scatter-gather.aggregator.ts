@@ -158,8 +158,8 @@ export class ScatterGatherAggregator {
   }
 
   /**
-   * Ends the gather for `uid` at once without an aggregate (for example when the broadcast could not
-   * be sent); resolves waiters with a partial aggregate of what is known. Returns false if not pending.
+   * Ends the gather for `uid` at once (for example when the broadcast could not be sent): waiters
+   * get a partial aggregate of what is known, unanswered services `pending`. False if not pending.
    */
   abandon(uid: string): boolean {
     const entry = this.pending.get(uid);
@@ -216,8 +216,12 @@ export class ScatterGatherAggregator {
       missing,
       elapsedMs: this.clock.now() - entry.startedAt,
     };
-    this.onAggregate?.(aggregate);
     entry.resolve(aggregate);
+    try {
+      this.onAggregate?.(aggregate);
+    } catch {
+      // A failing observer (metrics) must not cost the request its answer, which is already out.
+    }
     if (this.pending.size === 0) this.idleWaiters.splice(0).forEach((wake) => wake());
   }
 }

@@ -85,6 +85,7 @@ export class ChainService {
     this.registration = new ServiceRegistration({
       client: this.etcd,
       ttlSeconds: this.config.leaseTtlSeconds,
+      prefix: this.config.discoveryPrefix,
       logger: this.logger,
       record: { name: options.name, kind: 'chain', topic: this.topic, instanceId: this.config.instanceId, pid: process.pid, startedAt: new Date().toISOString() },
     });

@@ -1,4 +1,4 @@
-import { readChoice, readInt, readList, type Env } from './env';
+import { readChoice, readInt, readList, readMatching, type Env } from './env';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -13,6 +13,8 @@ export interface CommonConfig {
   topicPartitions: number;
   /** How long SIGTERM may take before the process exits anyway (SHUTDOWN_GRACE_MS, default 15 s). */
   shutdownGraceMs: number;
+  /** etcd key prefix of registrations (DISCOVERY_PREFIX, default `/services/` as in contract §5). */
+  discoveryPrefix: string;
 }
 
 /** Reads the shared settings; throws a MessagingError naming the variable when one is malformed. */
@@ -24,5 +26,7 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     maxMessageBytes: readInt(env, 'MAX_MESSAGE_BYTES', 1024 * 1024, 64, 64 * 1024 * 1024),
     topicPartitions: readInt(env, 'TOPIC_PARTITIONS', 3, 1, 1000),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 15_000, 100, 600_000),
+    discoveryPrefix: readMatching(env, 'DISCOVERY_PREFIX', '/services/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a key prefix like /services/'),
   };
 }
+

@@ -15,6 +15,13 @@ export function readString(env: Env, variable: string, fallback: string): string
   return raw.trim();
 }
 
+/** A string variable that must match `pattern`, or its default. */
+export function readMatching(env: Env, variable: string, fallback: string, pattern: RegExp, what: string): string {
+  const value = readString(env, variable, fallback);
+  if (!pattern.test(value)) fail(variable, `"${value}" is not ${what}`);
+  return value;
+}
+
 /** An integer variable within [min, max], or its default. */
 export function readInt(env: Env, variable: string, fallback: number, min: number, max: number): number {
   const raw = env[variable];

@@ -1,7 +1,7 @@
 import { MessagingErrorCodes } from '../errors/messaging.errors';
 import { isJsonObject } from './json-value';
 import { invalid, valid, type Validated } from './result';
-import { isValidUid, UID_PATTERN } from './uid';
+import { isValidUid } from './uid';
 
 /** How many `ok` replies complete a request: every asked service, the first one, or the first k. */
 export type Completion = 'all' | 'any' | number;
@@ -44,7 +44,7 @@ export function validateOpsRequest(value: unknown, rules: OpsRequestRules): Vali
   if (uid === undefined) {
     if (rules.requireUid) return bad('"uid" is required');
   } else if (!isValidUid(uid)) {
-    return bad(`"uid" must be 1-128 characters of ${UID_PATTERN.source.slice(2, -7)}`);
+    return bad('"uid" must be 1-128 characters of A-Za-z0-9._:-');
   }
   if (!('payload' in value)) return bad('"payload" is required');
   if (timeoutMs !== undefined) {

@@ -1,0 +1,297 @@
+import { ServiceCatalog } from '@gateway/discovery';
+import { isValidUid, ScatterGatherAggregator, type Aggregate, type ChainReply, type OpsAnswer, type OutgoingMessage } from '@gateway/messaging';
+import pino from 'pino';
+import { Gateway, type GatewayOptions, type RequestSource } from './gateway';
+import { FakeClock, InMemoryPublisher } from '@gateway/messaging/testing';
+
+const NOW = 1_700_000_000_000;
+
+function chain(name: string, instanceId = 'a') {
+  return { name, kind: 'chain' as const, topic: `${name}.req`, instanceId };
+}
+
+function ok(uid: string, service: string, result: unknown = { from: service }): ChainReply {
+  return { uid, service, ok: true, result };
+}
+
+function setup(overrides: Partial<GatewayOptions> = {}, services = ['chain1', 'chain2']) {
+  const clock = new FakeClock(NOW);
+  const catalog = new ServiceCatalog();
+  services.forEach((name) => catalog.upsert(chain(name)));
+  const aggregator = new ScatterGatherAggregator({ clock });
+  const publisher = new InMemoryPublisher();
+  const answers: Array<{ answer: OpsAnswer; source: RequestSource; seconds: number }> = [];
+  const gateway = new Gateway({
+    catalog,
+    aggregator,
+    publisher,
+    logger: pino({ level: 'silent' }),
+    replyTopic: 'ops.resp',
+    defaultTimeoutMs: 3000,
+    maxInFlight: 100,
+    onAnswer: (answer, source, seconds) => answers.push({ answer, source, seconds }),
+    ...overrides,
+  });
+  return { clock, catalog, aggregator, publisher, gateway, answers };
+}
+
+function body(message: OutgoingMessage): unknown {
+  return JSON.parse(String(message.value));
+}
+
+async function isSettled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void promise.then(() => (done = true));
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  return done;
+}
+
+function asAggregate(answer: OpsAnswer): Aggregate {
+  if (answer.status === 'error') throw new Error(`expected an aggregate, got ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+describe('Gateway', () => {
+  beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(NOW));
+  afterEach(() => jest.restoreAllMocks());
+
+  describe('broadcast', () => {
+    it('sends the request to every registered chain topic with key uid, body {uid,payload,deadline} and reply-to', async () => {
+      const { gateway, publisher, aggregator } = setup();
+      const submission = gateway.submit({ uid: 'order-42', payload: { sku: 'A1' }, timeoutMs: 2000 }, 'http');
+      expect(submission).toMatchObject({ uid: 'order-42', joined: false });
+      expect(publisher.calls).toBe(1);
+      expect(publisher.messages.map((m) => m.topic).sort()).toEqual(['chain1.req', 'chain2.req']);
+      for (const message of publisher.messages) {
+        expect(message.key).toBe('order-42');
+        expect(body(message)).toEqual({ uid: 'order-42', payload: { sku: 'A1' }, deadline: NOW + 2000 });
+        expect(message.headers).toEqual({ 'reply-to': 'ops.resp' });
+      }
+      aggregator.offer(ok('order-42', 'chain1'));
+      aggregator.offer(ok('order-42', 'chain2'));
+      const answer = asAggregate(await submission.answer);
+      expect(answer.status).toBe('complete');
+      expect(Object.keys(answer.results)).toEqual(['chain1', 'chain2']);
+    });
+
+    it('adds reply-partition when this instance owns one', () => {
+      const { gateway, publisher } = setup({ replyPartition: () => 2 });
+      gateway.submit({ uid: 'u1', payload: null }, 'kafka');
+      expect(publisher.messages[0]?.headers).toEqual({ 'reply-to': 'ops.resp', 'reply-partition': '2' });
+    });
+
+    it('uses the default timeout when the request names none', async () => {
+      const { gateway, publisher, clock } = setup();
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      expect(body(publisher.messages[0] as OutgoingMessage)).toMatchObject({ deadline: NOW + 3000 });
+      clock.advance(2999);
+      expect(await isSettled(answer)).toBe(false);
+      clock.advance(1);
+      expect(asAggregate(await answer)).toMatchObject({ status: 'partial', missing: ['chain1', 'chain2'], elapsedMs: 3000 });
+    });
+
+    it('does not broadcast to gateway-kind records', () => {
+      const { gateway, publisher, catalog } = setup();
+      catalog.upsert({ name: 'ops', kind: 'gateway', topic: 'ops.req', instanceId: 'g1' });
+      gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      expect(publisher.messages.map((m) => m.topic).sort()).toEqual(['chain1.req', 'chain2.req']);
+    });
+
+    it('sends one message per service, whatever its number of instances', () => {
+      const { gateway, publisher, catalog } = setup();
+      catalog.upsert(chain('chain1', 'b'));
+      gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      expect(publisher.messages).toHaveLength(2);
+    });
+
+    it('asks only the services the request names', async () => {
+      const { gateway, publisher, aggregator } = setup({}, ['chain1', 'chain2', 'chain3']);
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1, services: ['chain3', 'chain1'] }, 'http');
+      expect(publisher.messages.map((m) => m.topic)).toEqual(['chain3.req', 'chain1.req']);
+      expect(aggregator.offer(ok('u1', 'chain2'))).toBe('unasked');
+      aggregator.offer(ok('u1', 'chain1'));
+      aggregator.offer(ok('u1', 'chain3'));
+      expect(asAggregate(await answer)).toMatchObject({ status: 'complete', missing: [] });
+    });
+
+    it('presets a named but unregistered service as left: partial aggregate', async () => {
+      const { gateway, publisher, aggregator } = setup();
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1, services: ['chain1', 'chainX'] }, 'http');
+      expect(publisher.messages.map((m) => m.topic)).toEqual(['chain1.req']);
+      aggregator.offer(ok('u1', 'chain1'));
+      const aggregate = asAggregate(await answer);
+      expect(aggregate.status).toBe('partial');
+      expect(aggregate.results['chainX']).toEqual({ status: 'left' });
+      expect(aggregate.missing).toEqual(['chainX']);
+    });
+
+    it('passes the completion rule on', async () => {
+      const { gateway, aggregator } = setup();
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1, completion: 'any' }, 'http');
+      aggregator.offer(ok('u1', 'chain2'));
+      expect(asAggregate(await answer)).toMatchObject({ status: 'complete', results: { chain1: { status: 'pending' } } });
+    });
+
+    it('makes a uid when the request has none', async () => {
+      const { gateway, publisher, aggregator } = setup();
+      const submission = gateway.submit({ payload: 1 }, 'http');
+      expect(isValidUid(submission.uid)).toBe(true);
+      expect(publisher.messages.every((m) => m.key === submission.uid)).toBe(true);
+      expect(body(publisher.messages[0] as OutgoingMessage)).toMatchObject({ uid: submission.uid });
+      aggregator.offer(ok(submission.uid, 'chain1'));
+      aggregator.offer(ok(submission.uid, 'chain2'));
+      expect((await submission.answer).uid).toBe(submission.uid);
+      expect(gateway.submit({ payload: 1 }, 'http').uid).not.toBe(submission.uid);
+    });
+  });
+
+  describe('refusals', () => {
+    it('answers NO_SERVICES when no chain is registered', async () => {
+      const { gateway, publisher, answers } = setup({}, []);
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      expect(await answer).toEqual({ uid: 'u1', status: 'error', error: { code: 'NO_SERVICES', message: expect.any(String) } });
+      expect(publisher.calls).toBe(0);
+      expect(gateway.inFlight).toBe(0);
+      expect(answers).toHaveLength(1);
+    });
+
+    it('answers NO_SERVICES when only gateways are registered', async () => {
+      const { gateway, catalog } = setup({}, []);
+      catalog.upsert({ name: 'ops', kind: 'gateway', topic: 'ops.req', instanceId: 'g1' });
+      expect(await gateway.submit({ uid: 'u1', payload: 1 }, 'http').answer).toMatchObject({ status: 'error', error: { code: 'NO_SERVICES' } });
+    });
+
+    it('answers NO_SERVICES when none of the named services is registered, and names them', async () => {
+      const { gateway, aggregator } = setup();
+      const answer = await gateway.submit({ uid: 'u1', payload: 1, services: ['chainX', 'chainY'] }, 'http').answer;
+      expect(answer).toMatchObject({ status: 'error', error: { code: 'NO_SERVICES' } });
+      expect(answer.status === 'error' && answer.error.message).toContain('chainX');
+      expect(aggregator.inFlight).toBe(0);
+    });
+
+    it('answers AT_CAPACITY beyond maxInFlight', async () => {
+      const { gateway, aggregator, publisher } = setup({ maxInFlight: 1 });
+      const first = gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      const second = gateway.submit({ uid: 'u2', payload: 1 }, 'http');
+      expect(await second.answer).toMatchObject({ uid: 'u2', status: 'error', error: { code: 'AT_CAPACITY' } });
+      expect(publisher.messages.every((m) => m.key === 'u1')).toBe(true);
+      aggregator.offer(ok('u1', 'chain1'));
+      aggregator.offer(ok('u1', 'chain2'));
+      expect((await first.answer).status).toBe('complete');
+      const third = gateway.submit({ uid: 'u3', payload: 1 }, 'http');
+      expect(gateway.inFlight).toBe(1);
+      expect(await isSettled(third.answer)).toBe(false);
+    });
+
+    it('answers SHUTTING_DOWN after stopAccepting, and still answers what it holds', async () => {
+      const { gateway, aggregator } = setup();
+      const held = gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      gateway.stopAccepting();
+      expect(await gateway.submit({ uid: 'u2', payload: 1 }, 'kafka').answer).toMatchObject({ uid: 'u2', status: 'error', error: { code: 'SHUTTING_DOWN' } });
+      aggregator.offer(ok('u1', 'chain1'));
+      aggregator.offer(ok('u1', 'chain2'));
+      expect((await held.answer).status).toBe('complete');
+    });
+
+    it('answers KAFKA_UNAVAILABLE when the broadcast cannot be published, and holds nothing after', async () => {
+      const { gateway, aggregator, publisher, answers } = setup();
+      publisher.failWith(new Error('broker down'));
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      const result = await answer;
+      expect(result).toMatchObject({ uid: 'u1', status: 'error', error: { code: 'KAFKA_UNAVAILABLE' } });
+      expect(result.status === 'error' && result.error.message).toContain('broker down');
+      expect(gateway.inFlight).toBe(0);
+      expect(aggregator.inFlight).toBe(0);
+      expect(answers).toHaveLength(1);
+      // the same uid can be tried again once Kafka is back
+      publisher.failWith(undefined);
+      const retry = gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      expect(retry.joined).toBe(false);
+      expect(publisher.messages).toHaveLength(2);
+    });
+  });
+
+  describe('one answer per uid', () => {
+    it('joins a request whose uid is in flight: one broadcast, the same answer', async () => {
+      const { gateway, aggregator, publisher, answers } = setup();
+      const first = gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      const second = gateway.submit({ uid: 'u1', payload: 'other' }, 'kafka');
+      expect(second.joined).toBe(true);
+      expect(second.answer).toBe(first.answer);
+      expect(publisher.calls).toBe(1);
+      expect(gateway.inFlight).toBe(1);
+      aggregator.offer(ok('u1', 'chain1'));
+      aggregator.offer(ok('u1', 'chain2'));
+      expect(await second.answer).toBe(await first.answer);
+      expect(answers).toHaveLength(1);
+    });
+
+    it('calls onAnswer once per answer with its source and a duration', async () => {
+      const { gateway, aggregator, answers } = setup({}, ['chain1']);
+      const a = gateway.submit({ uid: 'a', payload: 1 }, 'http');
+      const b = gateway.submit({ uid: 'b', payload: 1, services: ['nope'] }, 'kafka');
+      aggregator.offer(ok('a', 'chain1'));
+      await Promise.all([a.answer, b.answer]);
+      expect(answers.map((x) => [x.answer.uid, x.source, x.answer.status])).toEqual(
+        expect.arrayContaining([
+          ['a', 'http', 'complete'],
+          ['b', 'kafka', 'error'],
+        ]),
+      );
+      expect(answers).toHaveLength(2);
+      for (const x of answers) expect(x.seconds).toBeGreaterThanOrEqual(0);
+    });
+
+    it('counts in flight until the answer, then forgets the uid', async () => {
+      const { gateway, aggregator } = setup();
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      expect(gateway.inFlight).toBe(1);
+      aggregator.offer(ok('u1', 'chain1'));
+      aggregator.offer(ok('u1', 'chain2'));
+      await answer;
+      expect(gateway.inFlight).toBe(0);
+      expect(gateway.submit({ uid: 'u1', payload: 1 }, 'http').joined).toBe(false);
+    });
+  });
+
+  describe('waitForCapacity and drained', () => {
+    it('resolves at once below the limit', async () => {
+      const { gateway } = setup({ maxInFlight: 2 });
+      gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      expect(await isSettled(gateway.waitForCapacity())).toBe(true);
+    });
+
+    it('waits at the limit until a request is answered', async () => {
+      const { gateway, aggregator } = setup({ maxInFlight: 1 });
+      gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      const capacity = gateway.waitForCapacity();
+      expect(await isSettled(capacity)).toBe(false);
+      aggregator.offer(ok('u1', 'chain1'));
+      aggregator.offer(ok('u1', 'chain2'));
+      expect(await isSettled(capacity)).toBe(true);
+    });
+
+    it('stops waiting when the gateway stops accepting', async () => {
+      const { gateway } = setup({ maxInFlight: 1 });
+      gateway.submit({ uid: 'u1', payload: 1 }, 'http');
+      const capacity = gateway.waitForCapacity();
+      gateway.stopAccepting();
+      expect(await isSettled(capacity)).toBe(true);
+    });
+
+    it('drained resolves once every request in flight is answered', async () => {
+      const { gateway, aggregator, clock } = setup();
+      expect(await isSettled(gateway.drained())).toBe(true);
+      gateway.submit({ uid: 'u1', payload: 1, timeoutMs: 100 }, 'http');
+      gateway.submit({ uid: 'u2', payload: 1, timeoutMs: 500 }, 'http');
+      gateway.stopAccepting();
+      const drained = gateway.drained();
+      clock.advance(100);
+      expect(await isSettled(drained)).toBe(false);
+      aggregator.offer(ok('u2', 'chain1'));
+      aggregator.offer(ok('u2', 'chain2'));
+      expect(await isSettled(drained)).toBe(true);
+      expect(gateway.inFlight).toBe(0);
+    });
+  });
+});

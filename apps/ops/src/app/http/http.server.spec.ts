@@ -1,0 +1,247 @@
+import { ServiceCatalog } from '@gateway/discovery';
+import { ScatterGatherAggregator, type ChainReply } from '@gateway/messaging';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { Gateway } from '../gateway';
+import { OpsMetrics } from '../ops.metrics';
+import { FakeClock, InMemoryPublisher } from '@gateway/messaging/testing';
+import { createHttpServer } from './http.server';
+
+const MAX_BODY_BYTES = 1024;
+
+function ok(uid: string, service: string, result: unknown = { from: service }): ChainReply {
+  return { uid, service, ok: true, result };
+}
+
+function setup(options: { services?: string[]; problems?: string[] } = {}) {
+  const clock = new FakeClock();
+  const catalog = new ServiceCatalog();
+  for (const name of options.services ?? ['chain1', 'chain2']) catalog.upsert({ name, kind: 'chain', topic: `${name}.req`, instanceId: 'a' });
+  const aggregator = new ScatterGatherAggregator({ clock });
+  const publisher = new InMemoryPublisher();
+  const metrics = new OpsMetrics();
+  const logger = pino({ level: 'silent' });
+  const gateway = new Gateway({
+    catalog,
+    aggregator,
+    publisher,
+    logger,
+    replyTopic: 'ops.resp',
+    defaultTimeoutMs: 2000,
+    maxInFlight: 10,
+    onAnswer: (answer, source) => metrics.requests.inc({ source, outcome: answer.status === 'error' ? answer.error.code : answer.status }),
+  });
+  const problems = options.problems ?? [];
+  const app = createHttpServer({ gateway, catalog, metrics, logger, maxBodyBytes: MAX_BODY_BYTES, readiness: () => problems });
+  return { clock, catalog, aggregator, publisher, gateway, app, problems };
+}
+
+function postJson(app: FastifyInstance, body: unknown) {
+  return app.inject({ method: 'POST', url: '/requests', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+}
+
+describe('HTTP API', () => {
+  let app: FastifyInstance | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  function start(options: Parameters<typeof setup>[0] = {}) {
+    const parts = setup(options);
+    app = parts.app;
+    return parts;
+  }
+
+  describe('POST /requests', () => {
+    it('answers 200 with the complete aggregate once every chain replied', async () => {
+      const { app, publisher, aggregator, clock } = start();
+      const response = postJson(app, { uid: 'order-42', payload: { sku: 'A1' } });
+      await publisher.waitForMessages(2);
+      clock.advance(3);
+      aggregator.offer(ok('order-42', 'chain1'));
+      aggregator.offer({ uid: 'order-42', service: 'chain2', ok: false, error: { code: 'OUT_OF_STOCK', message: 'none' } });
+      const res = await response;
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.json()).toEqual({
+        uid: 'order-42',
+        status: 'complete',
+        results: {
+          chain1: { status: 'ok', result: { from: 'chain1' }, latencyMs: 3 },
+          chain2: { status: 'error', error: { code: 'OUT_OF_STOCK', message: 'none' }, latencyMs: 3 },
+        },
+        missing: [],
+        elapsedMs: 3,
+      });
+    });
+
+    it('makes a uid when the body has none', async () => {
+      const { app, publisher, aggregator } = start({ services: ['chain1'] });
+      const response = postJson(app, { payload: null });
+      const [message] = await publisher.waitForMessages(1);
+      const uid = String(message?.key);
+      aggregator.offer(ok(uid, 'chain1'));
+      const res = await response;
+      expect(res.statusCode).toBe(200);
+      expect(res.json().uid).toBe(uid);
+    });
+
+    it('answers 200 with a partial aggregate when some chains answered by the deadline', async () => {
+      const { app, publisher, aggregator, clock } = start();
+      const response = postJson(app, { uid: 'u1', payload: 1, timeoutMs: 500 });
+      await publisher.waitForMessages(2);
+      aggregator.offer(ok('u1', 'chain1'));
+      clock.advance(500);
+      const res = await response;
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ status: 'partial', missing: ['chain2'], results: { chain2: { status: 'timeout' } } });
+    });
+
+    it('answers 504 with the aggregate when no chain answered in time', async () => {
+      const { app, publisher, clock } = start();
+      const response = postJson(app, { uid: 'u1', payload: 1, timeoutMs: 500 });
+      await publisher.waitForMessages(2);
+      clock.advance(500);
+      const res = await response;
+      expect(res.statusCode).toBe(504);
+      expect(res.json()).toMatchObject({ uid: 'u1', status: 'partial', missing: ['chain1', 'chain2'] });
+    });
+
+    it('answers 503 NO_SERVICES when no chain is registered', async () => {
+      const { app } = start({ services: [] });
+      const res = await postJson(app, { uid: 'u1', payload: 1 });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ error: { code: 'NO_SERVICES', message: expect.any(String) } });
+    });
+
+    it('answers 503 SHUTTING_DOWN once the gateway stops accepting', async () => {
+      const { app, gateway } = start();
+      gateway.stopAccepting();
+      const res = await postJson(app, { uid: 'u1', payload: 1 });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ error: { code: 'SHUTTING_DOWN' } });
+    });
+
+    it('answers 503 KAFKA_UNAVAILABLE when the broadcast fails', async () => {
+      const { app, publisher, gateway } = start();
+      publisher.failWith(new Error('broker down'));
+      const res = await postJson(app, { uid: 'u1', payload: 1 });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ error: { code: 'KAFKA_UNAVAILABLE' } });
+      expect(gateway.inFlight).toBe(0);
+    });
+
+    it('answers 400 with {error:{code,message}} for a body that is not JSON', async () => {
+      const { app, publisher } = start();
+      const res = await app.inject({ method: 'POST', url: '/requests', headers: { 'content-type': 'application/json' }, payload: '{"payload":' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.stringContaining('JSON') } });
+      expect(publisher.calls).toBe(0);
+    });
+
+    it('answers 400 for an empty JSON body', async () => {
+      const { app } = start();
+      const res = await app.inject({ method: 'POST', url: '/requests', headers: { 'content-type': 'application/json' }, payload: '' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.any(String) } });
+    });
+
+    it('answers 415 for a text/plain body', async () => {
+      const { app, publisher } = start();
+      const res = await app.inject({ method: 'POST', url: '/requests', headers: { 'content-type': 'text/plain' }, payload: '{"payload":1}' });
+      expect(res.statusCode).toBe(415);
+      expect(res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+      expect(publisher.calls).toBe(0);
+    });
+
+    it('answers 415 for a body of an unknown content-type', async () => {
+      const { app } = start();
+      const res = await app.inject({ method: 'POST', url: '/requests', headers: { 'content-type': 'application/xml' }, payload: '<payload/>' });
+      expect(res.statusCode).toBe(415);
+      expect(res.json()).toEqual({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.any(String) } });
+    });
+
+    it('answers 413 for a body over maxBodyBytes', async () => {
+      const { app, publisher } = start();
+      const res = await postJson(app, { uid: 'u1', payload: 'x'.repeat(MAX_BODY_BYTES) });
+      expect(res.statusCode).toBe(413);
+      expect(res.json()).toMatchObject({ error: { code: 'BODY_TOO_LARGE' } });
+      expect(publisher.calls).toBe(0);
+    });
+
+    it.each([
+      ['a bad uid', { uid: 'a b', payload: 1 }, 'uid'],
+      ['a uid of 129 characters', { uid: 'x'.repeat(129), payload: 1 }, 'uid'],
+      ['timeoutMs 0', { payload: 1, timeoutMs: 0 }, 'timeoutMs'],
+      ['timeoutMs 600001', { payload: 1, timeoutMs: 600_001 }, 'timeoutMs'],
+      ['an unknown field', { payload: 1, colour: 'red' }, 'colour'],
+      ['no payload', { uid: 'u1' }, 'payload'],
+      ['an empty services list', { payload: 1, services: [] }, 'services'],
+      ['completion 0', { payload: 1, completion: 0 }, 'completion'],
+      ['an array body', [{ payload: 1 }], 'object'],
+    ])('answers 400 INVALID_REQUEST naming the field for %s', async (_label, body, field) => {
+      const { app, publisher } = start();
+      const res = await postJson(app, body);
+      expect(res.statusCode).toBe(400);
+      const json = res.json();
+      expect(json).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.any(String) } });
+      expect(json.error.message).toContain(field);
+      expect(publisher.calls).toBe(0);
+    });
+  });
+
+  describe('other routes', () => {
+    it('GET /services lists the catalog with instances', async () => {
+      const { app, catalog } = start({ services: ['chain1'] });
+      catalog.upsert({ name: 'chain1', kind: 'chain', topic: 'chain1.req', instanceId: 'b' });
+      catalog.upsert({ name: 'ops', kind: 'gateway', topic: 'ops.req', instanceId: 'g' });
+      const res = await app.inject({ method: 'GET', url: '/services' });
+      expect(res.statusCode).toBe(200);
+      const { services } = res.json() as { services: Array<{ name: string; kind: string; topic: string; instances: Array<{ instanceId: string }> }> };
+      expect(services.map((s) => [s.name, s.kind, s.topic])).toEqual([
+        ['chain1', 'chain', 'chain1.req'],
+        ['ops', 'gateway', 'ops.req'],
+      ]);
+      expect(services[0]?.instances.map((i) => i.instanceId)).toEqual(['a', 'b']);
+    });
+
+    it('GET /healthz answers 200', async () => {
+      const { app } = start({ problems: ['etcd not connected'] });
+      const res = await app.inject({ method: 'GET', url: '/healthz' });
+      expect(res.statusCode).toBe(200);
+    });
+
+    it('GET /readyz answers 503 with the problems while there are some', async () => {
+      const { app } = start({ problems: ['etcd not connected', 'catalog not loaded'] });
+      const res = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ ready: false, problems: ['etcd not connected', 'catalog not loaded'] });
+    });
+
+    it('GET /readyz answers 200 when there are none', async () => {
+      const { app } = start();
+      const res = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ ready: true, problems: [] });
+    });
+
+    it('GET /metrics answers Prometheus text with the request counters', async () => {
+      const { app } = start({ services: [] });
+      await postJson(app, { uid: 'u1', payload: 1 });
+      const res = await app.inject({ method: 'GET', url: '/metrics' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain/);
+      expect(res.body).toContain('ops_requests_total');
+      expect(res.body).toContain('ops_requests_total{source="http",outcome="NO_SERVICES"} 1');
+      expect(res.body).toContain('ops_requests_in_flight 0');
+    });
+
+    it('answers 404 with an error body for an unknown route', async () => {
+      const { app } = start();
+      const res = await app.inject({ method: 'GET', url: '/nope' });
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.stringContaining('/nope') } });
+    });
+  });
+});

@@ -1,0 +1,118 @@
+import { etcdctl, grantLease } from '../support/etcdctl';
+import { HandMadeChain } from '../support/hand-made-chain';
+import { randomSuffix } from '../support/infra';
+import { headersOf, kcat, produce, readUntil } from '../support/plain-kafka';
+import { ORDER, System } from '../support/system';
+import { waitFor } from '../support/wait-for';
+
+describe('the working system: ops and chain1..3 on the real Kafka and etcd', () => {
+  const system = new System();
+
+  beforeAll(() => system.start(), 120_000);
+  afterAll(() => system.stop());
+
+  it('answers POST /requests with a complete aggregate of three results', async () => {
+    const { status, body } = await system.aggregate({ payload: ORDER });
+
+    expect(status).toBe(200);
+    expect(body.status).toBe('complete');
+    expect(body.missing).toEqual([]);
+    expect(Object.keys(body.results).sort()).toEqual(['chain1', 'chain2', 'chain3']);
+    expect(body.results['chain1']).toMatchObject({ status: 'ok', result: { sku: 'SKU-1', totalCents: 3998 } });
+    expect(body.results['chain2']).toMatchObject({ status: 'ok', result: { available: 65 } });
+    expect(body.results['chain3']).toMatchObject({ status: 'ok', result: { carrier: 'parcel' } });
+    expect(body.uid).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('keeps the uid the client gave and reports a chain error inside a complete aggregate', async () => {
+    const uid = `order-${randomSuffix()}`;
+    const { status, body } = await system.aggregate({ uid, payload: { sku: 'SKU-2', qty: 5, zip: '80331' } });
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ uid, status: 'complete', missing: [] });
+    expect(body.results['chain2']).toMatchObject({ status: 'error', error: { code: 'OUT_OF_STOCK' } });
+  });
+
+  it('answers a request produced to ops.req by kcat on the reply-to topic it named', async () => {
+    const uid = `kcat-${randomSuffix()}`;
+    const replyTo = `it.replies.${randomSuffix()}`;
+    await kcat(['-P', '-t', 'ops.req', '-k', uid, '-H', `reply-to=${replyTo}`], JSON.stringify({ uid, payload: ORDER }));
+
+    const out = await waitFor('the aggregate on the reply topic', async () => {
+      const text = await kcat(['-C', '-t', replyTo, '-o', 'beginning', '-e', '-q', '-f', '%k\t%s\n']);
+      return text.includes(uid) ? text : undefined;
+    });
+    const [key, value] = out.trim().split('\t');
+    expect(key).toBe(uid);
+    const aggregate = JSON.parse(value as string) as { uid: string; status: string; results: Record<string, unknown> };
+    expect(aggregate.uid).toBe(uid);
+    expect(aggregate.status).toBe('complete');
+    expect(Object.keys(aggregate.results).sort()).toEqual(['chain1', 'chain2', 'chain3']);
+  });
+
+  it('dead-letters a message on ops.req that is not JSON, with its reason, and goes on serving', async () => {
+    const key = `garbage-${randomSuffix()}`;
+    await produce('ops.req', { key, value: 'this is not json', headers: { 'x-origin': 'test' } });
+
+    const dead = await readUntil('ops.dlq', (m) => m.key?.toString() === key);
+    expect(dead.value?.toString()).toBe('this is not json');
+    expect(headersOf(dead)).toMatchObject({
+      'dlq-source-topic': 'ops.req',
+      'dlq-service': 'ops',
+      'x-origin': 'test',
+    });
+    expect(headersOf(dead)['dlq-reason']).toMatch(/^MSG_NOT_JSON: /);
+    expect(headersOf(dead)['dlq-source-offset']).toMatch(/^\d+$/);
+
+    const { status, body } = await system.aggregate({ payload: ORDER });
+    expect(status).toBe(200);
+    expect(body.status).toBe('complete');
+  });
+
+  it('asks a chain registered by hand with etcdctl, and stops asking it once its lease is revoked', async () => {
+    const chain = new HandMadeChain(`handmade-${randomSuffix()}`);
+    await chain.start();
+    try {
+      const lease = await grantLease(30);
+      const instanceId = `by-hand-${randomSuffix()}`;
+      const record = { name: chain.name, kind: 'chain', topic: chain.topic, instanceId };
+      await etcdctl('put', `--lease=${lease}`, `${system.prefix}${chain.name}/${instanceId}`, JSON.stringify(record));
+      await system.waitForServices(['chain1', 'chain2', 'chain3', chain.name]);
+
+      const asked = await system.aggregate({ payload: ORDER });
+      expect(asked.body.status).toBe('complete');
+      expect(asked.body.results[chain.name]).toMatchObject({ status: 'ok', result: { handMade: true, echo: ORDER } });
+      expect(chain.seen).toContain(asked.body.uid);
+
+      await etcdctl('lease', 'revoke', lease);
+      await system.waitForServices(['chain1', 'chain2', 'chain3']);
+      const after = await system.aggregate({ payload: ORDER });
+      expect(Object.keys(after.body.results).sort()).toEqual(['chain1', 'chain2', 'chain3']);
+      expect(chain.seen).not.toContain(after.body.uid);
+    } finally {
+      await chain.stop();
+    }
+  });
+
+  it('asks only the services a request names', async () => {
+    const { body } = await system.aggregate({ payload: ORDER, services: ['chain1', 'chain3'] });
+    expect(body.status).toBe('complete');
+    expect(Object.keys(body.results).sort()).toEqual(['chain1', 'chain3']);
+  });
+
+  it('refuses bad HTTP input with a JSON error that names the problem', async () => {
+    const invalidJson = await system.request('{"payload": ');
+    expect(invalidJson.status).toBe(400);
+    expect(invalidJson.body.error?.code).toBe('INVALID_REQUEST');
+
+    const badUid = await system.request({ uid: 'not a valid uid!', payload: {} });
+    expect(badUid.status).toBe(400);
+    expect(badUid.body.error?.message).toMatch(/uid/);
+
+    const wrongType = await system.request('payload=1', { 'content-type': 'text/plain' });
+    expect(wrongType.status).toBe(415);
+
+    const tooLarge = await system.request({ payload: 'x'.repeat(2 * 1024 * 1024) });
+    expect(tooLarge.status).toBe(413);
+  });
+});

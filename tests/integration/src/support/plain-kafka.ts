@@ -1,0 +1,67 @@
+import { Kafka, logLevel, Partitioners, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { KAFKA_BROKERS, randomSuffix } from './infra';
+import { waitFor } from './wait-for';
+
+const exec = promisify(execFile);
+
+/** A bare kafkajs client, none of the project's wrappers: what another team's service would use. */
+export const plainKafka = new Kafka({ brokers: KAFKA_BROKERS.split(','), clientId: 'integration-tests', logLevel: logLevel.NOTHING });
+
+/** Produces one message with the bare client. */
+export async function produce(topic: string, message: { key?: string | null; value: string | Buffer | null; headers?: IHeaders }): Promise<void> {
+  const producer = plainKafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages: [{ key: message.key ?? null, value: message.value, headers: message.headers ?? {} }] });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Creates a topic if it is missing. */
+export async function createTopic(topic: string, numPartitions = 1): Promise<void> {
+  const admin = plainKafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions }] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Reads `topic` from its beginning with a group of its own until a message matches `predicate`. */
+export async function readUntil(topic: string, predicate: (message: KafkaMessage) => boolean, timeoutMs = 15_000): Promise<KafkaMessage> {
+  const consumer = plainKafka.consumer({ groupId: `it-reader-${randomSuffix()}`, maxWaitTimeInMs: 100 });
+  let found: KafkaMessage | undefined;
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (!found && predicate(message)) found = message;
+      },
+    });
+    return await waitFor(`a matching message on ${topic}`, () => found, timeoutMs);
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Headers of a consumed message as strings. */
+export function headersOf(message: KafkaMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) out[name] = value.toString();
+  return out;
+}
+
+/** Runs kcat (a plain C Kafka client, installed by scripts/stack.sh) with the test broker. */
+export async function kcat(args: string[], input?: string): Promise<string> {
+  const child = exec('kcat', ['-b', KAFKA_BROKERS, ...args], { timeout: 15_000 });
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  }
+  const { stdout } = await child;
+  return stdout;
+}

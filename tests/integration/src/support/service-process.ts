@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitFor } from './wait-for';
+
+const REPO = join(__dirname, '../../../..');
+const LOG_DIR = join(REPO, 'tmp/integration-logs');
+
+/** One JSON log line of a service. */
+export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
+
+/**
+ * A service started from its built bundle (`dist/apps/<app>/main.cjs`), exactly as its image would
+ * run it, with its JSON log kept for assertions (and written to tmp/integration-logs).
+ */
+export class ServiceProcess {
+  readonly logs: LogLine[] = [];
+  private exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+  ) {
+    this.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Starts `app` with `env` on top of the test's environment and waits for `readyMsg` in its log. */
+  static async start(app: string, name: string, env: Record<string, string>, readyMsg: string): Promise<ServiceProcess> {
+    mkdirSync(LOG_DIR, { recursive: true });
+    const child = spawn(process.execPath, [join(REPO, 'dist/apps', app, 'main.cjs')], {
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = new ServiceProcess(name, child);
+    const file = createWriteStream(join(LOG_DIR, `${name}.log`), { flags: 'a' });
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      file.write(chunk);
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        try {
+          service.logs.push(JSON.parse(line) as LogLine);
+        } catch {
+          service.logs.push({ msg: line });
+        }
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => file.write(chunk));
+    let exited = false;
+    void service.exit.then(() => (exited = true));
+    await waitFor(`${name} to log "${readyMsg}"`, () => {
+      if (exited) throw new Error(`${name} exited before it was ready: ${JSON.stringify(service.logs.slice(-3))}`);
+      return service.find((l) => l.msg === readyMsg);
+    }, 60_000);
+    return service;
+  }
+
+  /** The process id. */
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  /** The first log line that matches, if any. */
+  find(predicate: (line: LogLine) => boolean): LogLine | undefined {
+    return this.logs.find(predicate);
+  }
+
+  /** Sends a signal (SIGTERM, SIGKILL, SIGSTOP, SIGCONT …). */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** Resolves with the exit code and signal once the process ended. */
+  exited(timeoutMs = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return Promise.race([
+      this.exit,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${this.name} did not exit within ${timeoutMs} ms`)), timeoutMs).unref()),
+    ]);
+  }
+
+  /** Stops the process (SIGTERM, then SIGKILL after 10 s) if it still runs. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.signal('SIGTERM');
+    await this.exited(10_000).catch(() => {
+      this.signal('SIGKILL');
+      return this.exit;
+    });
+  }
+}

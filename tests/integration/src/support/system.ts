@@ -1,0 +1,96 @@
+import type { Aggregate, OpsAnswer } from '@gateway/messaging';
+import { ETCD_ENDPOINTS, KAFKA_BROKERS, randomSuffix } from './infra';
+import { ServiceProcess } from './service-process';
+import { waitFor } from './wait-for';
+
+/** What `GET /services` answers. */
+export interface ServicesBody {
+  services: Array<{ name: string; kind: string; topic: string; instances: Array<{ instanceId: string }> }>;
+}
+
+/** Options of {@link startSystem}. */
+export interface SystemOptions {
+  chains?: string[];
+  /** Extra environment for every service (for example a short LEASE_TTL_SECONDS). */
+  env?: Record<string, string>;
+}
+
+/**
+ * ops and the example chains, from their bundles, on the real Kafka and etcd, under an etcd key
+ * prefix of this test file's own (so other systems on the same etcd are not seen).
+ */
+export class System {
+  readonly chains = new Map<string, ServiceProcess>();
+  ops!: ServiceProcess;
+  opsUrl = '';
+  readonly env: Record<string, string>;
+  readonly prefix: string;
+
+  constructor(options: SystemOptions = {}) {
+    const id = randomSuffix();
+    this.prefix = `/it-${id}/services/`;
+    this.env = {
+      KAFKA_BROKERS,
+      ETCD_ENDPOINTS,
+      DISCOVERY_PREFIX: this.prefix,
+      OPS_HTTP_PORT: '0',
+      OPS_HTTP_HOST: '127.0.0.1',
+      OPS_GROUP_ID: `ops-it-${id}`,
+      ...options.env,
+    };
+    this.chainNames = options.chains ?? ['chain1', 'chain2', 'chain3'];
+  }
+
+  private readonly chainNames: string[];
+
+  /** Starts the chains and ops, and waits until ops is ready and knows every chain. */
+  async start(): Promise<this> {
+    await Promise.all(this.chainNames.map((name) => this.startChain(name)));
+    this.ops = await ServiceProcess.start('ops', 'ops', this.env, 'ops started');
+    const port = this.ops.find((l) => l.msg === 'ops started')?.['port'];
+    this.opsUrl = `http://127.0.0.1:${String(port)}`;
+    await waitFor('ops to be ready', async () => (await fetch(`${this.opsUrl}/readyz`)).status === 200, 30_000);
+    await this.waitForServices(this.chainNames);
+    return this;
+  }
+
+  /** Starts (or restarts) the chain `name`. */
+  async startChain(name: string): Promise<ServiceProcess> {
+    const chain = await ServiceProcess.start(name, name, this.env, 'chain service started');
+    this.chains.set(name, chain);
+    return chain;
+  }
+
+  /** The chain names ops currently lists. */
+  async serviceNames(): Promise<string[]> {
+    const body = (await (await fetch(`${this.opsUrl}/services`)).json()) as ServicesBody;
+    return body.services.filter((s) => s.kind === 'chain').map((s) => s.name).sort();
+  }
+
+  /** Waits until ops lists exactly `names` as its chain services. */
+  async waitForServices(names: string[], timeoutMs = 20_000): Promise<void> {
+    const want = [...names].sort().join(',');
+    await waitFor(`ops to list chains [${want}]`, async () => (await this.serviceNames()).join(',') === want, timeoutMs);
+  }
+
+  /** POSTs a request to ops and returns the status and body. */
+  async request(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<{ status: number; body: OpsAnswer & { error?: { code: string; message: string } } }> {
+    const response = await fetch(`${this.opsUrl}/requests`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as OpsAnswer & { error?: { code: string; message: string } } };
+  }
+
+  /** POSTs a request that must come back as an aggregate (200 or 504). */
+  async aggregate(body: unknown): Promise<{ status: number; body: Aggregate }> {
+    const { status, body: answer } = await this.request(body);
+    if (answer.status === 'error') throw new Error(`expected an aggregate, got ${status} ${JSON.stringify(answer)}`);
+    return { status, body: answer };
+  }
+
+  /** Stops every service. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.chains.values(), ...(this.ops ? [this.ops] : [])].map((s) => s.stop()));
+  }
+}
+
+/** An order line every example chain can serve. */
+export const ORDER = { sku: 'SKU-1', qty: 2, zip: '10115' };
