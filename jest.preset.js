@@ -18,4 +18,5 @@ module.exports = {
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.nx/', '<rootDir>/tmp/', '<rootDir>/.stack/'],
   clearMocks: true,
+  reporters: ['default', path.join(__dirname, 'tools/jest-summary.reporter.js')],
 };

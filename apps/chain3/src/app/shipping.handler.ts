@@ -19,5 +19,10 @@ export function estimateShipping(payload: unknown): ShippingEstimate {
   if (!/^\d{5}$/.test(zip)) throw new ChainError('INVALID_ZIP', `"${zip}" is not a 5-digit postal code`);
   const days = DAYS_BY_REGION[zip.charAt(0)] ?? 3;
   const freight = qty > 20;
-  return { zip, carrier: freight ? 'freight' : 'parcel', days: freight ? days + 1 : days, costCents: freight ? 4900 + 50 * qty : 490 + 10 * qty };
+  return {
+    zip,
+    carrier: freight ? 'freight' : 'parcel',
+    days: freight ? days + 1 : days,
+    costCents: freight ? 4900 + 50 * qty : 490 + 10 * qty,
+  };
 }

@@ -1,5 +1,12 @@
 import { ServiceCatalog } from '@gateway/discovery';
-import { isValidUid, ScatterGatherAggregator, type Aggregate, type ChainReply, type OpsAnswer, type OutgoingMessage } from '@gateway/messaging';
+import {
+  isValidUid,
+  ScatterGatherAggregator,
+  type Aggregate,
+  type ChainReply,
+  type OpsAnswer,
+  type OutgoingMessage,
+} from '@gateway/messaging';
 import pino from 'pino';
 import { Gateway, type GatewayOptions, type RequestSource } from './gateway';
 import { FakeClock, InMemoryPublisher } from '@gateway/messaging/testing';
@@ -158,7 +165,10 @@ describe('Gateway', () => {
     it('answers NO_SERVICES when only gateways are registered', async () => {
       const { gateway, catalog } = setup({}, []);
       catalog.upsert({ name: 'ops', kind: 'gateway', topic: 'ops.req', instanceId: 'g1' });
-      expect(await gateway.submit({ uid: 'u1', payload: 1 }, 'http').answer).toMatchObject({ status: 'error', error: { code: 'NO_SERVICES' } });
+      expect(await gateway.submit({ uid: 'u1', payload: 1 }, 'http').answer).toMatchObject({
+        status: 'error',
+        error: { code: 'NO_SERVICES' },
+      });
     });
 
     it('answers NO_SERVICES when none of the named services is registered, and names them', async () => {
@@ -187,7 +197,11 @@ describe('Gateway', () => {
       const { gateway, aggregator } = setup();
       const held = gateway.submit({ uid: 'u1', payload: 1 }, 'http');
       gateway.stopAccepting();
-      expect(await gateway.submit({ uid: 'u2', payload: 1 }, 'kafka').answer).toMatchObject({ uid: 'u2', status: 'error', error: { code: 'SHUTTING_DOWN' } });
+      expect(await gateway.submit({ uid: 'u2', payload: 1 }, 'kafka').answer).toMatchObject({
+        uid: 'u2',
+        status: 'error',
+        error: { code: 'SHUTTING_DOWN' },
+      });
       aggregator.offer(ok('u1', 'chain1'));
       aggregator.offer(ok('u1', 'chain2'));
       expect((await held.answer).status).toBe('complete');

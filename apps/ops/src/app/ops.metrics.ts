@@ -16,7 +16,11 @@ export class OpsMetrics {
     buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
-  readonly inFlight = new Gauge({ name: 'ops_requests_in_flight', help: 'Requests waiting for their aggregate', registers: [this.registry] });
+  readonly inFlight = new Gauge({
+    name: 'ops_requests_in_flight',
+    help: 'Requests waiting for their aggregate',
+    registers: [this.registry],
+  });
   readonly repliesDropped = new Counter({
     name: 'ops_replies_dropped_total',
     help: 'Replies not used: late (after the aggregate), duplicate, unknown uid, or from a service not asked',
@@ -36,7 +40,11 @@ export class OpsMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     registers: [this.registry],
   });
-  readonly catalogServices = new Gauge({ name: 'ops_catalog_services', help: 'Chain services with at least one live instance', registers: [this.registry] });
+  readonly catalogServices = new Gauge({
+    name: 'ops_catalog_services',
+    help: 'Chain services with at least one live instance',
+    registers: [this.registry],
+  });
   readonly catalogStaleness = new Gauge({
     name: 'ops_catalog_staleness_seconds',
     help: 'Seconds since the catalog was last known to equal etcd (0 while the watch is healthy)',

@@ -67,7 +67,12 @@ export class OpsRuntime {
       defaultTimeoutMs: config.defaultTimeoutMs,
       maxInFlight: config.maxInFlight,
       onAnswer: (answer, source, seconds) => {
-        const outcome = answer.status === 'error' ? answer.error.code : answer.missing.length === Object.keys(answer.results).length ? 'timeout' : answer.status;
+        const outcome =
+          answer.status === 'error'
+            ? answer.error.code
+            : answer.missing.length === Object.keys(answer.results).length
+              ? 'timeout'
+              : answer.status;
         metrics.requests.inc({ source, outcome });
         metrics.latency.observe({ source }, seconds);
       },
@@ -100,7 +105,14 @@ export class OpsRuntime {
       ttlSeconds: config.leaseTtlSeconds,
       prefix: config.discoveryPrefix,
       logger,
-      record: { name: 'ops', kind: 'gateway', topic: Topics.OPS_REQ, instanceId: config.instanceId, pid: process.pid, startedAt: new Date().toISOString() },
+      record: {
+        name: 'ops',
+        kind: 'gateway',
+        topic: Topics.OPS_REQ,
+        instanceId: config.instanceId,
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+      },
     });
     this.catalog.on('service-down', (name) => {
       logger.info({ service: name }, 'service left: requests waiting for it stop waiting');
@@ -133,7 +145,11 @@ export class OpsRuntime {
     if (this.phase !== 'new') return;
     const { config } = this;
     const topics = [Topics.OPS_REQ, Topics.OPS_RESP, Topics.OPS_AGG, Topics.OPS_DLQ];
-    await ensureTopics(this.kafka, topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })), this.logger);
+    await ensureTopics(
+      this.kafka,
+      topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })),
+      this.logger,
+    );
     topics.forEach((topic) => this.knownTopics.add(topic));
     await this.publisher.start();
     await this.replies.start();

@@ -1,5 +1,5 @@
 import type { Etcd3 } from 'etcd3';
-import { CatalogSync, ServiceCatalog, ServiceRecord, ServiceRegistration, serviceKey } from '@gateway/discovery';
+import { CatalogSync, ServiceCatalog, ServiceRecord, ServiceRegistration, serviceKey } from '../../src';
 import { newClient, putWithLease, randomPrefix, revokeLease, testLogger, waitFor } from './support/etcd-test.helpers';
 
 function chain(name: string, instanceId: string): ServiceRecord {

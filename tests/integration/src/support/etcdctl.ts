@@ -6,7 +6,10 @@ const exec = promisify(execFile);
 
 /** Runs etcd's own command-line client against the test etcd (ETCDCTL_API=3). */
 export async function etcdctl(...args: string[]): Promise<string> {
-  const { stdout } = await exec('etcdctl', [`--endpoints=${ETCD_ENDPOINTS}`, ...args], { env: { ...process.env, ETCDCTL_API: '3' }, timeout: 10_000 });
+  const { stdout } = await exec('etcdctl', [`--endpoints=${ETCD_ENDPOINTS}`, ...args], {
+    env: { ...process.env, ETCDCTL_API: '3' },
+    timeout: 10_000,
+  });
   return stdout.trim();
 }
 

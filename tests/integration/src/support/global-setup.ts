@@ -19,7 +19,10 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await admin.disconnect();
   }
-  const health = await fetch(`${ETCD_ENDPOINTS.split(',')[0]}/health`).then((r) => r.json() as Promise<{ health?: string }>, (error: Error) => ({ error: error.message }));
+  const health = await fetch(`${ETCD_ENDPOINTS.split(',')[0]}/health`).then(
+    (r) => r.json() as Promise<{ health?: string }>,
+    (error: Error) => ({ error: error.message }),
+  );
   if (!('health' in health) || health.health !== 'true') {
     throw new Error(`etcd at ${ETCD_ENDPOINTS} is not healthy (start it: npm run stack start): ${JSON.stringify(health)}`);
   }

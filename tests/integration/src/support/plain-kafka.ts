@@ -10,11 +10,18 @@ const exec = promisify(execFile);
 export const plainKafka = new Kafka({ brokers: KAFKA_BROKERS.split(','), clientId: 'integration-tests', logLevel: logLevel.NOTHING });
 
 /** Produces one message with the bare client. */
-export async function produce(topic: string, message: { key?: string | null; value: string | Buffer | null; headers?: IHeaders }): Promise<void> {
+export async function produce(
+  topic: string,
+  message: { key?: string | null; value: string | Buffer | null; headers?: IHeaders },
+): Promise<void> {
   const producer = plainKafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
   try {
-    await producer.send({ topic, acks: -1, messages: [{ key: message.key ?? null, value: message.value, headers: message.headers ?? {} }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: message.key ?? null, value: message.value, headers: message.headers ?? {} }],
+    });
   } finally {
     await producer.disconnect();
   }

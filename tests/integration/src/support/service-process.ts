@@ -50,10 +50,14 @@ export class ServiceProcess {
     child.stderr?.on('data', (chunk: Buffer) => file.write(chunk));
     let exited = false;
     void service.exit.then(() => (exited = true));
-    await waitFor(`${name} to log "${readyMsg}"`, () => {
-      if (exited) throw new Error(`${name} exited before it was ready: ${JSON.stringify(service.logs.slice(-3))}`);
-      return service.find((l) => l.msg === readyMsg);
-    }, 60_000);
+    await waitFor(
+      `${name} to log "${readyMsg}"`,
+      () => {
+        if (exited) throw new Error(`${name} exited before it was ready: ${JSON.stringify(service.logs.slice(-3))}`);
+        return service.find((l) => l.msg === readyMsg);
+      },
+      60_000,
+    );
     return service;
   }
 
@@ -76,7 +80,9 @@ export class ServiceProcess {
   exited(timeoutMs = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     return Promise.race([
       this.exit,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${this.name} did not exit within ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`${this.name} did not exit within ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
     ]);
   }
 

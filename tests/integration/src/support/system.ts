@@ -64,7 +64,10 @@ export class System {
   /** The chain names ops currently lists. */
   async serviceNames(): Promise<string[]> {
     const body = (await (await fetch(`${this.opsUrl}/services`)).json()) as ServicesBody;
-    return body.services.filter((s) => s.kind === 'chain').map((s) => s.name).sort();
+    return body.services
+      .filter((s) => s.kind === 'chain')
+      .map((s) => s.name)
+      .sort();
   }
 
   /** Waits until ops lists exactly `names` as its chain services. */
@@ -74,8 +77,15 @@ export class System {
   }
 
   /** POSTs a request to ops and returns the status and body. */
-  async request(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<{ status: number; body: OpsAnswer & { error?: { code: string; message: string } } }> {
-    const response = await fetch(`${this.opsUrl}/requests`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  async request(
+    body: unknown,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+  ): Promise<{ status: number; body: OpsAnswer & { error?: { code: string; message: string } } }> {
+    const response = await fetch(`${this.opsUrl}/requests`, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as OpsAnswer & { error?: { code: string; message: string } } };
   }
 

@@ -17,7 +17,11 @@ describe('httpStatusOf', () => {
     ['a complete aggregate of errors', aggregate('complete', { a: errorResult }), 200],
     ['a partial aggregate with one answer', aggregate('partial', { a: okResult, b: { status: 'timeout' } }), 200],
     ['a partial aggregate whose only answer is an error', aggregate('partial', { a: errorResult, b: { status: 'left' } }), 200],
-    ['a partial aggregate where every service timed out', aggregate('partial', { a: { status: 'timeout' }, b: { status: 'timeout' } }), 504],
+    [
+      'a partial aggregate where every service timed out',
+      aggregate('partial', { a: { status: 'timeout' }, b: { status: 'timeout' } }),
+      504,
+    ],
     ['a partial aggregate of timeouts and left services', aggregate('partial', { a: { status: 'timeout' }, b: { status: 'left' } }), 504],
   ])('%s → %d', (_label, answer, status) => {
     expect(httpStatusOf(answer)).toBe(status);
@@ -51,7 +55,10 @@ describe('fromFastifyError', () => {
   });
 
   it.each([[400], [413], [415]])('maps another error with status %d to INVALID_REQUEST', (statusCode) => {
-    expect(fromFastifyError({ code: 'FST_OTHER', statusCode, message: 'm' })).toEqual({ status: statusCode, body: { error: { code: 'INVALID_REQUEST', message: 'm' } } });
+    expect(fromFastifyError({ code: 'FST_OTHER', statusCode, message: 'm' })).toEqual({
+      status: statusCode,
+      body: { error: { code: 'INVALID_REQUEST', message: 'm' } },
+    });
   });
 
   it('leaves anything else to the caller', () => {

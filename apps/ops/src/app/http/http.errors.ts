@@ -21,7 +21,11 @@ export function errorBody(code: string, message: string): HttpErrorBody {
 }
 
 /** Fastify's own errors for a body it cannot read, mapped to our codes and statuses. */
-export function fromFastifyError(error: { code?: string; statusCode?: number; message: string }): { status: number; body: HttpErrorBody } | undefined {
+export function fromFastifyError(error: {
+  code?: string;
+  statusCode?: number;
+  message: string;
+}): { status: number; body: HttpErrorBody } | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, body: errorBody('BODY_TOO_LARGE', error.message) };

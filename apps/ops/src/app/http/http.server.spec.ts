@@ -16,7 +16,8 @@ function ok(uid: string, service: string, result: unknown = { from: service }): 
 function setup(options: { services?: string[]; problems?: string[] } = {}) {
   const clock = new FakeClock();
   const catalog = new ServiceCatalog();
-  for (const name of options.services ?? ['chain1', 'chain2']) catalog.upsert({ name, kind: 'chain', topic: `${name}.req`, instanceId: 'a' });
+  for (const name of options.services ?? ['chain1', 'chain2'])
+    catalog.upsert({ name, kind: 'chain', topic: `${name}.req`, instanceId: 'a' });
   const aggregator = new ScatterGatherAggregator({ clock });
   const publisher = new InMemoryPublisher();
   const metrics = new OpsMetrics();
@@ -134,7 +135,12 @@ describe('HTTP API', () => {
 
     it('answers 400 with {error:{code,message}} for a body that is not JSON', async () => {
       const { app, publisher } = start();
-      const res = await app.inject({ method: 'POST', url: '/requests', headers: { 'content-type': 'application/json' }, payload: '{"payload":' });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/requests',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"payload":',
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.stringContaining('JSON') } });
       expect(publisher.calls).toBe(0);
@@ -149,7 +155,12 @@ describe('HTTP API', () => {
 
     it('answers 415 for a text/plain body', async () => {
       const { app, publisher } = start();
-      const res = await app.inject({ method: 'POST', url: '/requests', headers: { 'content-type': 'text/plain' }, payload: '{"payload":1}' });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/requests',
+        headers: { 'content-type': 'text/plain' },
+        payload: '{"payload":1}',
+      });
       expect(res.statusCode).toBe(415);
       expect(res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
       expect(publisher.calls).toBe(0);
@@ -157,7 +168,12 @@ describe('HTTP API', () => {
 
     it('answers 415 for a body of an unknown content-type', async () => {
       const { app } = start();
-      const res = await app.inject({ method: 'POST', url: '/requests', headers: { 'content-type': 'application/xml' }, payload: '<payload/>' });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/requests',
+        headers: { 'content-type': 'application/xml' },
+        payload: '<payload/>',
+      });
       expect(res.statusCode).toBe(415);
       expect(res.json()).toEqual({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.any(String) } });
     });
@@ -198,7 +214,9 @@ describe('HTTP API', () => {
       catalog.upsert({ name: 'ops', kind: 'gateway', topic: 'ops.req', instanceId: 'g' });
       const res = await app.inject({ method: 'GET', url: '/services' });
       expect(res.statusCode).toBe(200);
-      const { services } = res.json() as { services: Array<{ name: string; kind: string; topic: string; instances: Array<{ instanceId: string }> }> };
+      const { services } = res.json() as {
+        services: Array<{ name: string; kind: string; topic: string; instances: Array<{ instanceId: string }> }>;
+      };
       expect(services.map((s) => [s.name, s.kind, s.topic])).toEqual([
         ['chain1', 'chain', 'chain1.req'],
         ['ops', 'gateway', 'ops.req'],

@@ -38,9 +38,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send(errorBody('INTERNAL', 'internal error'));
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url}`)),
-  );
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url}`)));
 
   app.post('/requests', async (request, reply) => {
     const validated = validateOpsRequest(request.body, { requireUid: false });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Etcd3 } from 'etcd3';
 import pino, { Logger } from 'pino';
-import { createEtcdClient } from '@gateway/discovery';
+import { createEtcdClient } from '../../../src';
 
 /** The etcd endpoints under test, from ETCD_ENDPOINTS (default http://127.0.0.1:2379). */
 export function etcdEndpoints(): string[] {

@@ -75,7 +75,11 @@ describe('ScatterGatherAggregator', () => {
       aggregator.offer(fail('u1', 'chain2'));
       const result = await aggregate;
       expect(result.status).toBe('complete');
-      expect(result.results['chain2']).toEqual({ status: 'error', error: { code: 'OUT_OF_STOCK', message: 'chain2 failed' }, latencyMs: 6 });
+      expect(result.results['chain2']).toEqual({
+        status: 'error',
+        error: { code: 'OUT_OF_STOCK', message: 'chain2 failed' },
+        latencyMs: 6,
+      });
       expect(result.missing).toEqual([]);
     });
 
@@ -363,7 +367,13 @@ describe('ScatterGatherAggregator', () => {
       const { aggregate } = aggregator.begin(spec({ services: ['chain1'], preset: { chain1: { status: 'left' } } }));
       expect(aggregator.inFlight).toBe(0);
       expect(clock.pendingTimers).toBe(0);
-      expect(await aggregate).toEqual({ uid: 'u1', status: 'partial', results: { chain1: { status: 'left' } }, missing: ['chain1'], elapsedMs: 0 });
+      expect(await aggregate).toEqual({
+        uid: 'u1',
+        status: 'partial',
+        results: { chain1: { status: 'left' } },
+        missing: ['chain1'],
+        elapsedMs: 0,
+      });
       expect(formed).toHaveLength(1);
     });
   });
@@ -477,9 +487,12 @@ describe('ScatterGatherAggregator', () => {
       expect((await aggregate).status).toBe('complete');
     });
 
-    it('keeps a new gather of the same uid safe from the old one\'s stale deadline', async () => {
+    it("keeps a new gather of the same uid safe from the old one's stale deadline", async () => {
       class LeakyClock extends FakeClock {
-        override clearTimeout(): void {}
+        // Forgets to cancel, so the old deadline still fires: the aggregator must ignore it.
+        override clearTimeout(): void {
+          return undefined;
+        }
       }
       const { clock, aggregator } = setup(new LeakyClock());
       aggregator.begin(spec({ services: ['chain1'], timeoutMs: 100 }));

@@ -189,8 +189,7 @@ export class ScatterGatherAggregator {
     });
     if (state === 'waiting') return false;
     // With "all", a service that left means the rule was met only by giving up on it: partial.
-    const leftBeforeMet =
-      entry.spec.completion === 'all' && [...entry.results.values()].some((r) => r.status === 'left');
+    const leftBeforeMet = entry.spec.completion === 'all' && [...entry.results.values()].some((r) => r.status === 'left');
     this.finish(entry, state === 'met' && !leftBeforeMet ? 'complete' : 'partial', 'decided');
     return true;
   }

@@ -68,7 +68,11 @@ export class ChainService {
     this.config = options.config ?? readChainConfig();
     this.logger = options.logger ?? createLogger(options.name, this.config.logLevel);
     this.topic = Topics.chainRequest(options.name);
-    this.kafka = createKafka({ brokers: this.config.kafkaBrokers, clientId: `${options.name}-${this.config.instanceId}`, logger: this.logger });
+    this.kafka = createKafka({
+      brokers: this.config.kafkaBrokers,
+      clientId: `${options.name}-${this.config.instanceId}`,
+      logger: this.logger,
+    });
     this.publisher = new KafkaPublisher(this.kafka, this.logger);
     const deadLetters = new DeadLetterQueue(this.publisher, options.name, this.logger);
     this.consumer = new MessageConsumer<ChainRequest>({
@@ -87,7 +91,14 @@ export class ChainService {
       ttlSeconds: this.config.leaseTtlSeconds,
       prefix: this.config.discoveryPrefix,
       logger: this.logger,
-      record: { name: options.name, kind: 'chain', topic: this.topic, instanceId: this.config.instanceId, pid: process.pid, startedAt: new Date().toISOString() },
+      record: {
+        name: options.name,
+        kind: 'chain',
+        topic: this.topic,
+        instanceId: this.config.instanceId,
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+      },
     });
   }
 
@@ -101,7 +112,11 @@ export class ChainService {
     if (this.phase !== 'new') return;
     this.phase = 'started';
     const partitions = this.config.topicPartitions;
-    await ensureTopics(this.kafka, [this.topic, Topics.OPS_RESP, Topics.OPS_DLQ].map((topic) => ({ topic, numPartitions: partitions })), this.logger);
+    await ensureTopics(
+      this.kafka,
+      [this.topic, Topics.OPS_RESP, Topics.OPS_DLQ].map((topic) => ({ topic, numPartitions: partitions })),
+      this.logger,
+    );
     await this.publisher.start();
     await this.consumer.start();
     await this.registration.start();
@@ -134,7 +149,11 @@ export class ChainService {
     }
     // Stop a little before the deadline so the error reply reaches ops while it still waits.
     const limit = Math.min(this.config.handlerTimeoutMs, Math.max(1, remaining - 50));
-    const outcome = await withTimeLimit((signal) => this.options.handler(request.payload, { uid: request.uid, deadline: request.deadline, signal, logger }), limit, request.uid).then(
+    const outcome = await withTimeLimit(
+      (signal) => this.options.handler(request.payload, { uid: request.uid, deadline: request.deadline, signal, logger }),
+      limit,
+      request.uid,
+    ).then(
       (result) => ({ ok: true as const, result }),
       (error: unknown) => ({ ok: false as const, error }),
     );

@@ -26,7 +26,7 @@ describe('withTimeLimit', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
-  it('passes the handler\'s own rejection through', async () => {
+  it("passes the handler's own rejection through", async () => {
     const boom = new Error('boom');
     await expect(withTimeLimit(() => Promise.reject(boom), 100, 'u1')).rejects.toBe(boom);
   });
@@ -34,9 +34,13 @@ describe('withTimeLimit', () => {
   it('passes a synchronous throw through as a rejection', async () => {
     const boom = new Error('sync boom');
     await expect(
-      withTimeLimit(() => {
-        throw boom;
-      }, 100, 'u1'),
+      withTimeLimit(
+        () => {
+          throw boom;
+        },
+        100,
+        'u1',
+      ),
     ).rejects.toBe(boom);
   });
 

@@ -8,10 +8,13 @@ export async function withTimeLimit<T>(work: (signal: AbortSignal) => Promise<T>
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new MessagingError(MessagingErrorCodes.HANDLER_TIMEOUT, `handler did not finish within ${limitMs} ms`, { uid }));
-    }, Math.max(0, limitMs));
+    timer = setTimeout(
+      () => {
+        controller.abort();
+        reject(new MessagingError(MessagingErrorCodes.HANDLER_TIMEOUT, `handler did not finish within ${limitMs} ms`, { uid }));
+      },
+      Math.max(0, limitMs),
+    );
   });
   try {
     return await Promise.race([Promise.resolve().then(() => work(controller.signal)), expired]);

@@ -17,6 +17,7 @@ export function requireString(payload: JsonObject, field: string): string {
 /** A required positive integer field of the payload, or `BAD_PAYLOAD`. */
 export function requirePositiveInt(payload: JsonObject, field: string): number {
   const value = payload[field];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ChainError('BAD_PAYLOAD', `"${field}" must be a positive integer`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw new ChainError('BAD_PAYLOAD', `"${field}" must be a positive integer`);
   return value;
 }

@@ -4,7 +4,12 @@ import { replyFor } from './reply-for';
 
 describe('replyFor', () => {
   it('replies ok with the result', () => {
-    expect(replyFor('u1', 'chain1', { ok: true, result: { total: 3 } })).toEqual({ uid: 'u1', service: 'chain1', ok: true, result: { total: 3 } });
+    expect(replyFor('u1', 'chain1', { ok: true, result: { total: 3 } })).toEqual({
+      uid: 'u1',
+      service: 'chain1',
+      ok: true,
+      result: { total: 3 },
+    });
   });
 
   it('replies ok with null for an undefined result, and keeps falsy results', () => {
@@ -39,13 +44,21 @@ describe('replyFor', () => {
       ok: false,
       error: { code: 'HANDLER_ERROR', message: 'x is undefined' },
     });
-    expect(replyFor('u1', 'chain1', { ok: false, error: new MessagingError(MessagingErrorCodes.KAFKA_UNAVAILABLE, 'down') })).toMatchObject({
-      error: { code: 'HANDLER_ERROR', message: 'down' },
-    });
+    expect(replyFor('u1', 'chain1', { ok: false, error: new MessagingError(MessagingErrorCodes.KAFKA_UNAVAILABLE, 'down') })).toMatchObject(
+      {
+        error: { code: 'HANDLER_ERROR', message: 'down' },
+      },
+    );
   });
 
   it('replies HANDLER_ERROR for a thrown non-Error', () => {
-    expect(replyFor('u1', 'chain1', { ok: false, error: 'plain string' })).toMatchObject({ ok: false, error: { code: 'HANDLER_ERROR', message: 'plain string' } });
-    expect(replyFor('u1', 'chain1', { ok: false, error: undefined })).toMatchObject({ ok: false, error: { code: 'HANDLER_ERROR', message: 'undefined' } });
+    expect(replyFor('u1', 'chain1', { ok: false, error: 'plain string' })).toMatchObject({
+      ok: false,
+      error: { code: 'HANDLER_ERROR', message: 'plain string' },
+    });
+    expect(replyFor('u1', 'chain1', { ok: false, error: undefined })).toMatchObject({
+      ok: false,
+      error: { code: 'HANDLER_ERROR', message: 'undefined' },
+    });
   });
 });

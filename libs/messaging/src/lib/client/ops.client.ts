@@ -56,7 +56,9 @@ export class OpsClient {
       decode: (message) => {
         const json = decodeJson(message.value, 64 * 1024 * 1024);
         if (!json.ok) return json;
-        return isJsonObject(json.value) && isValidUid(json.value.uid) ? valid(json.value as unknown as OpsAnswer) : invalid(MessagingErrorCodes.ENVELOPE_INVALID, 'answer without a uid');
+        return isJsonObject(json.value) && isValidUid(json.value.uid)
+          ? valid(json.value as unknown as OpsAnswer)
+          : invalid(MessagingErrorCodes.ENVELOPE_INVALID, 'answer without a uid');
       },
       handle: async (answer) => this.settle(answer),
     });
@@ -86,7 +88,9 @@ export class OpsClient {
       this.waiting.set(uid, { resolve, reject, timer });
     });
     try {
-      await this.publisher.publish([{ topic: Topics.OPS_REQ, key: uid, value: JSON.stringify({ ...request, uid }), headers: { [Headers.REPLY_TO]: this.replyTopic } }]);
+      await this.publisher.publish([
+        { topic: Topics.OPS_REQ, key: uid, value: JSON.stringify({ ...request, uid }), headers: { [Headers.REPLY_TO]: this.replyTopic } },
+      ]);
     } catch (error) {
       const waiting = this.waiting.get(uid);
       if (waiting) clearTimeout(waiting.timer);

@@ -21,7 +21,13 @@ export interface CommonConfig {
 export function readCommonConfig(env: Env = process.env): CommonConfig {
   return {
     kafkaBrokers: readList(env, 'KAFKA_BROKERS', ['127.0.0.1:9092'], /^[A-Za-z0-9.\-_]+:\d{1,5}$/, 'host:port'),
-    etcdEndpoints: readList(env, 'ETCD_ENDPOINTS', ['http://127.0.0.1:2379'], /^https?:\/\/[A-Za-z0-9.\-_]+:\d{1,5}\/?$/, 'an http(s)://host:port URL'),
+    etcdEndpoints: readList(
+      env,
+      'ETCD_ENDPOINTS',
+      ['http://127.0.0.1:2379'],
+      /^https?:\/\/[A-Za-z0-9.\-_]+:\d{1,5}\/?$/,
+      'an http(s)://host:port URL',
+    ),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     maxMessageBytes: readInt(env, 'MAX_MESSAGE_BYTES', 1024 * 1024, 64, 64 * 1024 * 1024),
     topicPartitions: readInt(env, 'TOPIC_PARTITIONS', 3, 1, 1000),
@@ -29,4 +35,3 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     discoveryPrefix: readMatching(env, 'DISCOVERY_PREFIX', '/services/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a key prefix like /services/'),
   };
 }
-

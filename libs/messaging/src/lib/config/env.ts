@@ -36,7 +36,10 @@ export function readInt(env: Env, variable: string, fallback: number, min: numbe
 export function readList(env: Env, variable: string, fallback: string[], pattern: RegExp, what: string): string[] {
   const raw = env[variable];
   if (raw === undefined) return fallback;
-  const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (items.length === 0) fail(variable, 'must list at least one value');
   for (const item of items) if (!pattern.test(item)) fail(variable, `"${item}" is not ${what}`);
   return items;

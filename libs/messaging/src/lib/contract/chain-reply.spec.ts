@@ -22,8 +22,16 @@ describe('validateChainReply', () => {
   });
 
   it('accepts an error reply and keeps only code and message', () => {
-    const result = validateChainReply({ uid: 'u1', service: 'chain2', ok: false, error: { code: 'OUT_OF_STOCK', message: 'none left', extra: 1 } });
-    expect(result).toEqual({ ok: true, value: { uid: 'u1', service: 'chain2', ok: false, error: { code: 'OUT_OF_STOCK', message: 'none left' } } });
+    const result = validateChainReply({
+      uid: 'u1',
+      service: 'chain2',
+      ok: false,
+      error: { code: 'OUT_OF_STOCK', message: 'none left', extra: 1 },
+    });
+    expect(result).toEqual({
+      ok: true,
+      value: { uid: 'u1', service: 'chain2', ok: false, error: { code: 'OUT_OF_STOCK', message: 'none left' } },
+    });
   });
 
   it.each([

@@ -15,11 +15,17 @@ describe('validateChainRequest', () => {
   });
 
   it('accepts a null payload', () => {
-    expect(validateChainRequest({ uid: 'u1', payload: null, deadline: 1 })).toEqual({ ok: true, value: { uid: 'u1', payload: null, deadline: 1 } });
+    expect(validateChainRequest({ uid: 'u1', payload: null, deadline: 1 })).toEqual({
+      ok: true,
+      value: { uid: 'u1', payload: null, deadline: 1 },
+    });
   });
 
   it('drops fields it does not know', () => {
-    expect(validateChainRequest({ uid: 'u1', payload: 1, deadline: 5, extra: true })).toEqual({ ok: true, value: { uid: 'u1', payload: 1, deadline: 5 } });
+    expect(validateChainRequest({ uid: 'u1', payload: 1, deadline: 5, extra: true })).toEqual({
+      ok: true,
+      value: { uid: 'u1', payload: 1, deadline: 5 },
+    });
   });
 
   it.each([

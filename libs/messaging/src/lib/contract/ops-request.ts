@@ -55,7 +55,8 @@ export function validateOpsRequest(value: unknown, rules: OpsRequestRules): Vali
   if (services !== undefined) {
     if (!Array.isArray(services) || services.length === 0) return bad('"services" must be a non-empty array of service names');
     for (const name of services) {
-      if (typeof name !== 'string' || !SERVICE_NAME_PATTERN.test(name)) return bad(`"services" holds an invalid name: ${JSON.stringify(name)}`);
+      if (typeof name !== 'string' || !SERVICE_NAME_PATTERN.test(name))
+        return bad(`"services" holds an invalid name: ${JSON.stringify(name)}`);
     }
     if (new Set(services).size !== services.length) return bad('"services" names a service twice');
   }

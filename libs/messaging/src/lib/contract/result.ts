@@ -1,7 +1,5 @@
 /** The outcome of a validation: a value, or the reason it was refused (contract §3 rules). */
-export type Validated<T> =
-  | { ok: true; value: T }
-  | { ok: false; code: string; reason: string };
+export type Validated<T> = { ok: true; value: T } | { ok: false; code: string; reason: string };
 
 /** A successful validation. */
 export function valid<T>(value: T): Validated<T> {

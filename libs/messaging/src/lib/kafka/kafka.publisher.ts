@@ -22,7 +22,10 @@ export class KafkaPublisher implements Publisher {
   private inFlightBatches = new Set<Promise<void>>();
   private isConnected = false;
 
-  constructor(kafka: Kafka, private readonly logger: Logger) {
+  constructor(
+    kafka: Kafka,
+    private readonly logger: Logger,
+  ) {
     this.producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,

@@ -234,7 +234,11 @@ export class MessageConsumer<T> {
     const until = Date.now() + timeoutMs;
     while (!this.ready) {
       if (Date.now() > until) {
-        throw new MessagingError(MessagingErrorCodes.KAFKA_UNAVAILABLE, `consumer of ${this.options.topic} not ready after ${timeoutMs} ms`, { topic: this.options.topic });
+        throw new MessagingError(
+          MessagingErrorCodes.KAFKA_UNAVAILABLE,
+          `consumer of ${this.options.topic} not ready after ${timeoutMs} ms`,
+          { topic: this.options.topic },
+        );
       }
       await delay(50);
     }
