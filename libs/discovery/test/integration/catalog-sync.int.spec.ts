@@ -38,8 +38,14 @@ describe('CatalogSync against etcd', () => {
   it('loads what is already registered, ignoring invalid records, and is healthy', async () => {
     await putWithLease(client, serviceKey('chain1', 'a', prefix), chain('chain1', 'a'));
     await putWithLease(client, serviceKey('ops', 'g', prefix), { ...chain('ops', 'g'), kind: 'gateway' });
-    await client.put(serviceKey('broken', 'x', prefix)).value('{not json').exec();
-    await client.put(serviceKey('liar', 'x', prefix)).value(JSON.stringify(chain('other', 'x'))).exec();
+    await client
+      .put(serviceKey('broken', 'x', prefix))
+      .value('{not json')
+      .exec();
+    await client
+      .put(serviceKey('liar', 'x', prefix))
+      .value(JSON.stringify(chain('other', 'x')))
+      .exec();
     const s = sync();
     await s.start();
     await s.start();
@@ -94,14 +100,17 @@ describe('CatalogSync against etcd', () => {
     const s = sync(500);
     await s.start();
     const keys = Array.from({ length: 20 }, (_, i) => serviceKey(`burst${i % 5}`, `i${i}`, prefix));
-    await Promise.all(keys.map((key, i) => client.put(key).value(JSON.stringify(chain(`burst${i % 5}`, `i${i}`))).exec()));
+    await Promise.all(
+      keys.map((key, i) =>
+        client
+          .put(key)
+          .value(JSON.stringify(chain(`burst${i % 5}`, `i${i}`)))
+          .exec(),
+      ),
+    );
     await Promise.all(keys.filter((_, i) => i % 2 === 0).map((key) => client.delete().key(key).exec()));
     const expected = (await client.getAll().prefix(prefix).keys()).length;
-    await waitFor(
-      () => catalog.snapshot().reduce((n, v) => n + v.instances.length, 0) === expected,
-      5000,
-      'the catalog to match etcd',
-    );
+    await waitFor(() => catalog.snapshot().reduce((n, v) => n + v.instances.length, 0) === expected, 5000, 'the catalog to match etcd');
     expect(expected).toBe(10);
   });
 });

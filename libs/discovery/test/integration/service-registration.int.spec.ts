@@ -61,10 +61,14 @@ describe('ServiceRegistration against etcd', () => {
     const firstLease = await leaseOf(client, key);
     await revokeLease(client, firstLease ?? '0'); // deletes the key, like `etcdctl lease revoke`
     // The keepalive runs every TTL/3, so the loss is seen within about a second here.
-    await waitFor(async () => {
-      const lease = await leaseOf(client, key);
-      return registration.registered && lease !== undefined && lease !== firstLease;
-    }, 8000, 'the key to come back on a new lease');
+    await waitFor(
+      async () => {
+        const lease = await leaseOf(client, key);
+        return registration.registered && lease !== undefined && lease !== firstLease;
+      },
+      8000,
+      'the key to come back on a new lease',
+    );
     expect(lost).toHaveLength(1);
     expect(lost[0]).toMatchObject({ code: DiscoveryErrorCodes.LEASE_LOST, retriable: true });
     expect(registration.registered).toBe(true);

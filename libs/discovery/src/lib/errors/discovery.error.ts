@@ -16,11 +16,7 @@ export class DiscoveryError extends Error {
   override readonly cause?: unknown;
   readonly context: DiscoveryErrorContext;
 
-  constructor(
-    code: DiscoveryErrorCode,
-    message: string,
-    options: { cause?: unknown; context?: DiscoveryErrorContext } = {},
-  ) {
+  constructor(code: DiscoveryErrorCode, message: string, options: { cause?: unknown; context?: DiscoveryErrorContext } = {}) {
     super(message);
     this.code = code;
     this.retriable = retriableByCode[code];

@@ -33,9 +33,7 @@ export function resolveCatalogSyncOptions(opts: CatalogSyncOptions): CatalogSync
     startTimeoutMs: opts.startTimeoutMs ?? 10_000,
     callTimeoutMs: opts.callTimeoutMs ?? 5_000,
   };
-  const bad = (Object.keys(settings) as (keyof CatalogSyncSettings)[]).find(
-    (key) => !Number.isFinite(settings[key]) || settings[key] <= 0,
-  );
+  const bad = (Object.keys(settings) as (keyof CatalogSyncSettings)[]).find((key) => !Number.isFinite(settings[key]) || settings[key] <= 0);
   const setting =
     bad ??
     (typeof opts.client?.getAll !== 'function'

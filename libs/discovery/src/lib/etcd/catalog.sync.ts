@@ -132,7 +132,11 @@ export class CatalogSync {
     this.writer.holdEvents();
     try {
       const { callTimeoutMs } = this.settings;
-      const request = this.client.getAll().prefix(this.prefix).options({ deadline: Date.now() + callTimeoutMs }).exec();
+      const request = this.client
+        .getAll()
+        .prefix(this.prefix)
+        .options({ deadline: Date.now() + callTimeoutMs })
+        .exec();
       const response = await withTimeout(request, callTimeoutMs + 1000, 'full read');
       if (this.closing) {
         return;
@@ -161,7 +165,11 @@ export class CatalogSync {
       // etcd3 re-opens a broken watch by itself, but only after its backoff: a fresh one starts at once.
       void old.cancel().catch((err: unknown) => this.log.debug({ err }, 'cancelling the old watch failed'));
     }
-    const watcher = this.client.watch().prefix(this.prefix).startRevision(String(revision + 1n)).watcher();
+    const watcher = this.client
+      .watch()
+      .prefix(this.prefix)
+      .startRevision(String(revision + 1n))
+      .watcher();
     this.watcher = watcher;
     let connects = 0;
     const current = (): boolean => this.watcher === watcher && !this.closing;

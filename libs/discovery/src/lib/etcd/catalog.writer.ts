@@ -73,9 +73,7 @@ export class CatalogWriter {
     if (check && !check.ok) {
       this.log.warn({ err: check.error, key }, 'invalid service record; treating the instance as gone');
     }
-    this.guard(() =>
-      check?.ok ? this.catalog.upsert(check.record) : this.catalog.remove(parsed.name, parsed.instanceId),
-    );
+    this.guard(() => (check?.ok ? this.catalog.upsert(check.record) : this.catalog.remove(parsed.name, parsed.instanceId)));
   }
 
   private recordsOf(kvs: IKeyValue[]): ServiceRecord[] {

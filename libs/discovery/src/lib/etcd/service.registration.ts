@@ -128,7 +128,11 @@ export class ServiceRegistration extends EventEmitter {
     const lease = this.client.lease(ttlSeconds, { autoKeepAlive: true, deadline: Date.now() + callTimeoutMs });
     lease.on('lost', (err) => this.onLeaseLost(lease, err));
     try {
-      const put = lease.put(this.key).value(this.value).options({ deadline: Date.now() + callTimeoutMs }).exec();
+      const put = lease
+        .put(this.key)
+        .value(this.value)
+        .options({ deadline: Date.now() + callTimeoutMs })
+        .exec();
       await withTimeout(put, callTimeoutMs + 1000, 'registration put');
     } catch (err: unknown) {
       // Stop keepalives; if the grant went through, the lease (and a key written anyway) expires with its TTL.

@@ -22,16 +22,12 @@ describe('serviceKey / parseServiceKey', () => {
     expect(parseServiceKey('/x/services/a/b', '/x/services')).toEqual({ name: 'a', instanceId: 'b' });
   });
 
-  it.each([
-    '/other/chain1/i-1',
-    '/services/chain1',
-    '/services/chain1/',
-    '/services//i-1',
-    '/services/chain1/i-1/extra',
-    '/services/',
-  ])('refuses the key %s', (key) => {
-    expect(parseServiceKey(key)).toBeUndefined();
-  });
+  it.each(['/other/chain1/i-1', '/services/chain1', '/services/chain1/', '/services//i-1', '/services/chain1/i-1/extra', '/services/'])(
+    'refuses the key %s',
+    (key) => {
+      expect(parseServiceKey(key)).toBeUndefined();
+    },
+  );
 
   it.each([
     ['', 'i-1'],

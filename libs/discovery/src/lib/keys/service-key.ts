@@ -27,10 +27,7 @@ export function serviceKey(name: string, instanceId: string, prefix: string = SE
 }
 
 /** Splits a key built by {@link serviceKey}; returns undefined for any key that is not exactly `<prefix><name>/<instanceId>`. */
-export function parseServiceKey(
-  key: string,
-  prefix: string = SERVICES_PREFIX,
-): { name: string; instanceId: string } | undefined {
+export function parseServiceKey(key: string, prefix: string = SERVICES_PREFIX): { name: string; instanceId: string } | undefined {
   const base = normalizePrefix(prefix);
   if (!key.startsWith(base)) {
     return undefined;

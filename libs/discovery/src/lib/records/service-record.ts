@@ -70,7 +70,10 @@ export function validateServiceRecord(key: string, value: string, prefix: string
     return check;
   }
   if (check.record.name !== parsedKey.name || check.record.instanceId !== parsedKey.instanceId) {
-    return invalid(key, `record names ${check.record.name}/${check.record.instanceId}, key names ${parsedKey.name}/${parsedKey.instanceId}`);
+    return invalid(
+      key,
+      `record names ${check.record.name}/${check.record.instanceId}, key names ${parsedKey.name}/${parsedKey.instanceId}`,
+    );
   }
   return check;
 }
