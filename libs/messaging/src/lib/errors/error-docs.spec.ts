@@ -6,7 +6,7 @@ import { MessagingErrorCodes } from './messaging.errors';
 function documentedCodes(section: string): string[] {
   const doc = readFileSync(join(__dirname, '../../../../../docs/errors.md'), 'utf8');
   const table = doc.split(`<!-- ${section}:start -->`)[1]?.split(`<!-- ${section}:end -->`)[0] ?? '';
-  return [...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1] as string).sort();
+  return [...table.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((m) => m[1] as string).sort();
 }
 
 describe('docs/errors.md', () => {
