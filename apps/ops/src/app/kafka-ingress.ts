@@ -1,4 +1,5 @@
 import {
+  checkKey,
   decodeJson,
   Headers,
   invalid,
@@ -59,7 +60,7 @@ export function createKafkaIngress(options: KafkaIngressOptions): MessageConsume
       }
       const json = decodeJson(message.value, options.maxMessageBytes);
       if (!json.ok) return json;
-      const request = validateOpsRequest(json.value, { requireUid: true });
+      const request = checkKey(message.key, validateOpsRequest(json.value, { requireUid: true }));
       return request.ok ? valid({ request: request.value, replyTo }) : request;
     },
     handle: async ({ request, replyTo }) => {

@@ -1,4 +1,5 @@
 import {
+  checkKey,
   decodeJson,
   MessageConsumer,
   validateChainReply,
@@ -41,7 +42,7 @@ export function createReplyListener(options: ReplyListenerOptions): MessageConsu
     consumerConfig: options.consumerConfig ?? {},
     decode: (message) => {
       const json = decodeJson(message.value, options.maxMessageBytes);
-      return json.ok ? validateChainReply(json.value) : json;
+      return json.ok ? checkKey(message.key, validateChainReply(json.value)) : json;
     },
     handle: async (reply) => {
       const outcome = aggregator.offer(reply);

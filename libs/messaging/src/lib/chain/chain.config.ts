@@ -12,6 +12,10 @@ export interface ChainConfig extends CommonConfig {
   handlerTimeoutMs: number;
   /** Requests handled at once (CHAIN_MAX_IN_FLIGHT, default 500). */
   maxInFlight: number;
+  /** Port of /healthz, /readyz, /metrics (CHAIN_HTTP_PORT, default 0: any free port, logged). */
+  httpPort: number;
+  /** Bind address of that server (CHAIN_HTTP_HOST, default 0.0.0.0). */
+  httpHost: string;
 }
 
 /** Reads a chain's settings; throws a MessagingError naming the variable when one is malformed. */
@@ -22,5 +26,7 @@ export function readChainConfig(env: Env = process.env): ChainConfig {
     leaseTtlSeconds: readInt(env, 'LEASE_TTL_SECONDS', 10, 2, 3600),
     handlerTimeoutMs: readInt(env, 'HANDLER_TIMEOUT_MS', 5000, 1, 600_000),
     maxInFlight: readInt(env, 'CHAIN_MAX_IN_FLIGHT', 500, 1, 100_000),
+    httpPort: readInt(env, 'CHAIN_HTTP_PORT', 0, 0, 65535),
+    httpHost: readString(env, 'CHAIN_HTTP_HOST', '0.0.0.0'),
   };
 }

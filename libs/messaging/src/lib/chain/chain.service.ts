@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { validateChainRequest, type ChainRequest } from '../contract/chain-request';
 import { Headers, Topics } from '../contract/headers';
 import { decodeJson } from '../contract/json-value';
+import { checkKey } from '../contract/message-key';
 import type { Validated } from '../contract/result';
 import { createKafka } from '../kafka/kafka-client';
 import { KafkaPublisher } from '../kafka/kafka.publisher';
@@ -12,7 +13,9 @@ import { MessageConsumer } from '../kafka/message-consumer';
 import { ensureTopics } from '../kafka/topic-admin';
 import { createLogger } from '../logging/logger';
 import type { InboundMessage } from '../ports/inbound-message';
+import { HealthServer } from '../observability/health.server';
 import { readChainConfig, type ChainConfig } from './chain.config';
+import { ChainMetrics } from './chain.metrics';
 import { withTimeLimit } from './handler-time-limit';
 import { replyFor } from './reply-for';
 
@@ -56,6 +59,8 @@ export class ChainService {
   readonly config: ChainConfig;
   readonly logger: Logger;
   readonly counters: ChainCounters = { handled: 0, failed: 0, expired: 0 };
+  readonly metrics: ChainMetrics;
+  private readonly health: HealthServer;
   private readonly kafka: Kafka;
   private readonly publisher: KafkaPublisher;
   private readonly consumer: MessageConsumer<ChainRequest>;
@@ -74,7 +79,8 @@ export class ChainService {
       logger: this.logger,
     });
     this.publisher = new KafkaPublisher(this.kafka, this.logger);
-    const deadLetters = new DeadLetterQueue(this.publisher, options.name, this.logger);
+    const metrics = (this.metrics = new ChainMetrics(options.name));
+    const deadLetters = new DeadLetterQueue(this.publisher, options.name, this.logger, (_topic, code) => metrics.deadLetters.inc({ code }));
     this.consumer = new MessageConsumer<ChainRequest>({
       kafka: this.kafka,
       groupId: options.name,
@@ -100,11 +106,21 @@ export class ChainService {
         startedAt: new Date().toISOString(),
       },
     });
+    this.health = new HealthServer({
+      port: this.config.httpPort,
+      host: this.config.httpHost,
+      registry: metrics.registry,
+      readiness: () => this.readinessProblems(),
+    });
   }
 
-  /** True while the consumer holds its group membership and etcd has our registration. */
-  get ready(): boolean {
-    return this.consumer.ready && this.registration.registered;
+  /** Why this chain is not ready (its `/readyz`); empty when it is. */
+  readinessProblems(): string[] {
+    const problems: string[] = [];
+    if (this.phase !== 'started') problems.push('not started');
+    if (!this.consumer.ready) problems.push(`consumer of ${this.topic} not in its group or kafka unreachable`);
+    if (!this.registration.registered) problems.push('not registered in etcd');
+    return problems;
   }
 
   /** Creates topics, starts consuming, then registers in etcd (so ops asks only a listening chain). */
@@ -120,7 +136,8 @@ export class ChainService {
     await this.publisher.start();
     await this.consumer.start();
     await this.registration.start();
-    this.logger.info({ topic: this.topic, instanceId: this.config.instanceId }, 'chain service started');
+    const httpPort = await this.health.start();
+    this.logger.info({ topic: this.topic, instanceId: this.config.instanceId, httpPort }, 'chain service started');
   }
 
   /** Deregisters first (ops stops asking), finishes what it holds, then disconnects. Safe to call twice. */
@@ -130,13 +147,14 @@ export class ChainService {
     await this.registration.close();
     await this.consumer.close(this.config.shutdownGraceMs);
     await this.publisher.close();
+    await this.health.close();
     this.etcd.close();
     this.logger.info({ counters: this.counters }, 'chain service stopped');
   }
 
   private decode(message: InboundMessage): Validated<ChainRequest> {
     const json = decodeJson(message.value, this.config.maxMessageBytes);
-    return json.ok ? validateChainRequest(json.value) : json;
+    return json.ok ? checkKey(message.key, validateChainRequest(json.value)) : json;
   }
 
   private async handle(request: ChainRequest, message: InboundMessage): Promise<void> {
@@ -144,11 +162,14 @@ export class ChainService {
     const remaining = request.deadline - Date.now();
     if (remaining <= 0) {
       this.counters.expired++;
+      this.metrics.requests.inc({ outcome: 'expired' });
       logger.info({ deadline: request.deadline }, 'request expired before it was handled; skipped');
       return;
     }
     // Stop a little before the deadline so the error reply reaches ops while it still waits.
     const limit = Math.min(this.config.handlerTimeoutMs, Math.max(1, remaining - 50));
+    const started = process.hrtime.bigint();
+    this.metrics.inFlight.inc();
     const outcome = await withTimeLimit(
       (signal) => this.options.handler(request.payload, { uid: request.uid, deadline: request.deadline, signal, logger }),
       limit,
@@ -157,7 +178,11 @@ export class ChainService {
       (result) => ({ ok: true as const, result }),
       (error: unknown) => ({ ok: false as const, error }),
     );
+    this.metrics.inFlight.dec();
     const reply = replyFor(request.uid, this.options.name, outcome);
+    const label = { outcome: reply.ok ? 'ok' : 'error' };
+    this.metrics.requests.inc(label);
+    this.metrics.handlerDuration.observe(label, Number(process.hrtime.bigint() - started) / 1e9);
     if (reply.ok) this.counters.handled++;
     else {
       this.counters.failed++;

@@ -70,11 +70,23 @@ export class MessageConsumer<T> {
   }
 
   /** Connects, subscribes and resolves once the group was joined and a first fetch returned. */
-  async start(): Promise<void> {
+  async start(timeoutMs = 60_000): Promise<void> {
     if (this.state !== 'new') return;
     this.state = 'running';
-    await this.build();
-    await this.waitUntilReady(60_000);
+    const until = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.build();
+        break;
+      } catch (error) {
+        // A broker that is still starting, or metadata not yet propagated: try again until the limit.
+        await this.consumer?.disconnect().catch(() => undefined);
+        if (Date.now() > until || this.state !== 'running') throw error;
+        this.log.warn({ err: error, attempt }, 'consumer start failed; retrying');
+        await delay(Math.min(2000, 200 * attempt));
+      }
+    }
+    await this.waitUntilReady(Math.max(1000, until - Date.now()));
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 
 /** A topic a service needs, with its partition count. */
@@ -8,27 +8,62 @@ export interface TopicSpec {
 }
 
 /**
- * Creates the topics that are missing (contract §2: topics are created at start-up) and waits for
- * their leaders. Existing topics are left as they are, whatever their partition count.
+ * Creates the topics that are missing (contract §2: topics are created at start-up) and waits until
+ * every partition of every topic has a leader. Several services starting at once may race to create
+ * the same topic: "already exists" counts as success. Other errors (a broker still starting) are
+ * retried until `timeoutMs`. Existing topics are left as they are, whatever their partition count.
  */
-export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], logger: Logger): Promise<void> {
+export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], logger: Logger, timeoutMs = 60_000): Promise<void> {
   const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.topic));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: -1 })),
-    });
-    logger.info({ component: 'topics', created: missing.map((t) => t.topic) }, 'created topics');
-  } catch (error) {
-    // Another instance may have created the same topic between our list and create.
-    if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
-  } finally {
-    await admin.disconnect();
+  const until = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.connect();
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.topic));
+      if (missing.length > 0) {
+        await admin
+          .createTopics({
+            waitForLeaders: false,
+            topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: -1 })),
+          })
+          .then(
+            () => logger.info({ component: 'topics', created: missing.map((t) => t.topic) }, 'created topics'),
+            (error: unknown) => {
+              if (!alreadyExists(error)) throw error;
+            },
+          );
+      }
+      if (
+        await leadersElected(
+          admin,
+          topics.map((t) => t.topic),
+        )
+      )
+        return;
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      logger.warn({ component: 'topics', err: error, attempt }, 'topics not ready yet; retrying');
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    if (Date.now() > until) throw new Error(`topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * attempt)));
   }
+}
+
+function alreadyExists(error: unknown): boolean {
+  const e = error as { type?: string; errors?: Array<{ type?: string }> };
+  if (e.type === 'TOPIC_ALREADY_EXISTS') return true;
+  return Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((inner) => inner.type === 'TOPIC_ALREADY_EXISTS');
+}
+
+async function leadersElected(admin: Admin, topics: string[]): Promise<boolean> {
+  const metadata = await admin.fetchTopicMetadata({ topics });
+  return (
+    metadata.topics.length === topics.length &&
+    metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+  );
 }
 
 /** Partition count of `topic` as the broker knows it. */
