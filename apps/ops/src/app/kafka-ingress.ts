@@ -5,12 +5,12 @@ import {
   invalid,
   MessageConsumer,
   MessagingErrorCodes,
-  Topics,
   valid,
   validateOpsRequest,
   type DeadLetterQueue,
   type OpsRequest,
   type Publisher,
+  type TopicNames,
 } from '@gateway/messaging';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -20,6 +20,7 @@ import type { Gateway } from './gateway';
 export interface KafkaIngressOptions {
   kafka: Kafka;
   groupId: string;
+  topics: TopicNames;
   gateway: Gateway;
   publisher: Publisher;
   deadLetters: DeadLetterQueue;
@@ -49,12 +50,12 @@ export function createKafkaIngress(options: KafkaIngressOptions): MessageConsume
   return new MessageConsumer<IngressRequest>({
     kafka: options.kafka,
     groupId: options.groupId,
-    topic: Topics.OPS_REQ,
+    topic: options.topics.opsReq,
     logger: options.logger,
     maxInFlight: options.maxInFlight,
     deadLetters: options.deadLetters,
     decode: (message) => {
-      const replyTo = message.headers[Headers.REPLY_TO] ?? Topics.OPS_AGG;
+      const replyTo = message.headers[Headers.REPLY_TO] ?? options.topics.opsAgg;
       if (!TOPIC_NAME.test(replyTo)) {
         return invalid(MessagingErrorCodes.ENVELOPE_INVALID, `header "reply-to" is not a valid topic name: ${JSON.stringify(replyTo)}`);
       }

@@ -14,14 +14,15 @@ export interface OpsConfig extends CommonConfig {
   maxBodyBytes: number;
   instanceId: string;
   leaseTtlSeconds: number;
-  /** Consumer group of `ops.req`, shared by all ops instances (OPS_GROUP_ID, default `ops`). */
+  /** Consumer group of `ops.req`, shared by all ops instances (OPS_GROUP_ID, default `ops` behind TOPIC_PREFIX). */
   groupId: string;
 }
 
 /** Reads the gateway's settings; throws a MessagingError naming the variable when one is malformed. */
 export function readOpsConfig(env: Env = process.env): OpsConfig {
+  const common = readCommonConfig(env);
   return {
-    ...readCommonConfig(env),
+    ...common,
     httpPort: readInt(env, 'OPS_HTTP_PORT', 8080, 0, 65535),
     httpHost: readString(env, 'OPS_HTTP_HOST', '0.0.0.0'),
     defaultTimeoutMs: readInt(env, 'OPS_TIMEOUT_MS', 3000, 1, TIMEOUT_MS_MAX),
@@ -29,6 +30,6 @@ export function readOpsConfig(env: Env = process.env): OpsConfig {
     maxBodyBytes: readInt(env, 'OPS_MAX_BODY_BYTES', 1024 * 1024, 64, 64 * 1024 * 1024),
     instanceId: readString(env, 'INSTANCE_ID', `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`),
     leaseTtlSeconds: readInt(env, 'LEASE_TTL_SECONDS', 10, 2, 3600),
-    groupId: readString(env, 'OPS_GROUP_ID', 'ops'),
+    groupId: readString(env, 'OPS_GROUP_ID', `${common.topicPrefix}ops`),
   };
 }

@@ -5,7 +5,6 @@ import {
   ensureTopics,
   KafkaPublisher,
   ScatterGatherAggregator,
-  Topics,
   type ChainReply,
   type MessageConsumer,
 } from '@gateway/messaging';
@@ -48,7 +47,14 @@ export class OpsRuntime {
     const { metrics } = this;
     this.kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `ops-${config.instanceId}`, logger });
     this.publisher = new KafkaPublisher(this.kafka, logger);
-    const deadLetters = new DeadLetterQueue(this.publisher, 'ops', logger, (topic, code) => metrics.deadLetters.inc({ topic, code }));
+    const { topics } = config;
+    const deadLetters = new DeadLetterQueue({
+      publisher: this.publisher,
+      service: 'ops',
+      topic: topics.opsDlq,
+      logger,
+      onDeadLetter: (topic, code) => metrics.deadLetters.inc({ topic, code }),
+    });
     this.aggregator = new ScatterGatherAggregator({
       onAggregate: (aggregate) => {
         for (const [service, result] of Object.entries(aggregate.results)) {
@@ -63,7 +69,7 @@ export class OpsRuntime {
       aggregator: this.aggregator,
       publisher: this.publisher,
       logger,
-      replyTopic: Topics.OPS_RESP,
+      replyTopic: topics.opsResp,
       defaultTimeoutMs: config.defaultTimeoutMs,
       maxInFlight: config.maxInFlight,
       onAnswer: (answer, source, seconds) => {
@@ -79,7 +85,7 @@ export class OpsRuntime {
     });
     this.replies = createReplyListener({
       kafka: this.kafka,
-      topic: Topics.OPS_RESP,
+      topic: topics.opsResp,
       groupId: `ops-replies-${config.instanceId}`,
       aggregator: this.aggregator,
       deadLetters,
@@ -90,6 +96,7 @@ export class OpsRuntime {
     this.ingress = createKafkaIngress({
       kafka: this.kafka,
       groupId: config.groupId,
+      topics,
       gateway: this.gateway,
       publisher: this.publisher,
       deadLetters,
@@ -108,7 +115,7 @@ export class OpsRuntime {
       record: {
         name: 'ops',
         kind: 'gateway',
-        topic: Topics.OPS_REQ,
+        topic: topics.opsReq,
         instanceId: config.instanceId,
         pid: process.pid,
         startedAt: new Date().toISOString(),
@@ -144,7 +151,8 @@ export class OpsRuntime {
   async start(): Promise<void> {
     if (this.phase !== 'new') return;
     const { config } = this;
-    const topics = [Topics.OPS_REQ, Topics.OPS_RESP, Topics.OPS_AGG, Topics.OPS_DLQ];
+    const { opsReq, opsResp, opsAgg, opsDlq } = config.topics;
+    const topics = [opsReq, opsResp, opsAgg, opsDlq];
     await ensureTopics(
       this.kafka,
       topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })),

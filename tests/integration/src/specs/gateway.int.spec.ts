@@ -1,5 +1,4 @@
 import { etcdctl, grantLease } from '../support/etcdctl';
-import { HandMadeChain } from '../support/hand-made-chain';
 import { randomSuffix } from '../support/infra';
 import { headersOf, kcat, produce, readUntil } from '../support/plain-kafka';
 import { ORDER, System } from '../support/system';
@@ -36,7 +35,7 @@ describe('the working system: ops and chain1..3 on the real Kafka and etcd', () 
   it('answers a request produced to ops.req by kcat on the reply-to topic it named', async () => {
     const uid = `kcat-${randomSuffix()}`;
     const replyTo = `it.replies.${randomSuffix()}`;
-    await kcat(['-P', '-t', 'ops.req', '-k', uid, '-H', `reply-to=${replyTo}`], JSON.stringify({ uid, payload: ORDER }));
+    await kcat(['-P', '-t', system.topics.opsReq, '-k', uid, '-H', `reply-to=${replyTo}`], JSON.stringify({ uid, payload: ORDER }));
 
     const out = await waitFor('the aggregate on the reply topic', async () => {
       const text = await kcat(['-C', '-t', replyTo, '-o', 'beginning', '-e', '-q', '-f', '%k\t%s\n']);
@@ -52,12 +51,12 @@ describe('the working system: ops and chain1..3 on the real Kafka and etcd', () 
 
   it('dead-letters a message on ops.req that is not JSON, with its reason, and goes on serving', async () => {
     const key = `garbage-${randomSuffix()}`;
-    await produce('ops.req', { key, value: 'this is not json', headers: { 'x-origin': 'test' } });
+    await produce(system.topics.opsReq, { key, value: 'this is not json', headers: { 'x-origin': 'test' } });
 
-    const dead = await readUntil('ops.dlq', (m) => m.key?.toString() === key);
+    const dead = await readUntil(system.topics.opsDlq, (m) => m.key?.toString() === key);
     expect(dead.value?.toString()).toBe('this is not json');
     expect(headersOf(dead)).toMatchObject({
-      'dlq-source-topic': 'ops.req',
+      'dlq-source-topic': system.topics.opsReq,
       'dlq-service': 'ops',
       'x-origin': 'test',
     });
@@ -70,7 +69,7 @@ describe('the working system: ops and chain1..3 on the real Kafka and etcd', () 
   });
 
   it('asks a chain registered by hand with etcdctl, and stops asking it once its lease is revoked', async () => {
-    const chain = new HandMadeChain(`handmade-${randomSuffix()}`);
+    const chain = system.handMadeChain(`handmade-${randomSuffix()}`);
     await chain.start();
     try {
       const lease = await grantLease(30);

@@ -3,6 +3,20 @@ import { Partitioners } from 'kafkajs';
 import { createTopic, plainKafka } from './plain-kafka';
 import { randomSuffix } from './infra';
 
+function topicPrefixOf(topic: string, name: string): string {
+  return topic.slice(0, topic.length - `${name}.req`.length);
+}
+
+/** How a hand-made chain misbehaves, for fault scenarios. */
+export interface HandMadeBehaviour {
+  /** Copies of each reply it sends (2: a duplicate reply). Default 1. */
+  copies?: number;
+  /** Waits this long before replying. Default 0. */
+  delayMs?: number;
+  /** Never replies. */
+  silent?: boolean;
+}
+
 /**
  * A chain service written without the project's libraries, only to contract §3: consumes
  * `<name>.req` and replies to the `reply-to` topic (and `reply-partition`) with the same uid.
@@ -13,8 +27,12 @@ export class HandMadeChain {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
 
-  constructor(readonly name: string) {
-    this.topic = `${name}.req`;
+  constructor(
+    readonly name: string,
+    private readonly behaviour: HandMadeBehaviour = {},
+    topicPrefix = '',
+  ) {
+    this.topic = `${topicPrefix}${name}.req`;
   }
 
   /** Creates its topic, joins its group and starts answering. */
@@ -31,18 +49,18 @@ export class HandMadeChain {
       eachMessage: async ({ message }) => {
         const request = JSON.parse(String(message.value)) as { uid: string; payload: unknown };
         this.seen.push(request.uid);
-        const replyTo = message.headers?.['reply-to']?.toString() ?? 'ops.resp';
+        if (this.behaviour.silent) return;
+        const replyTo = message.headers?.['reply-to']?.toString() ?? `${topicPrefixOf(this.topic, this.name)}ops.resp`;
         const partition = message.headers?.['reply-partition']?.toString();
-        await this.producer?.send({
-          topic: replyTo,
-          messages: [
-            {
-              key: request.uid,
-              value: JSON.stringify({ uid: request.uid, service: this.name, ok: true, result: { handMade: true, echo: request.payload } }),
-              ...(partition !== undefined ? { partition: Number(partition) } : {}),
-            },
-          ],
-        });
+        const reply = {
+          key: request.uid,
+          value: JSON.stringify({ uid: request.uid, service: this.name, ok: true, result: { handMade: true, echo: request.payload } }),
+          ...(partition !== undefined ? { partition: Number(partition) } : {}),
+        };
+        const send = () =>
+          this.producer?.send({ topic: replyTo, messages: Array.from({ length: this.behaviour.copies ?? 1 }, () => reply) });
+        if (this.behaviour.delayMs) setTimeout(() => void send(), this.behaviour.delayMs);
+        else await send();
       },
     });
     await joined;

@@ -1,4 +1,6 @@
-import type { Aggregate, OpsAnswer } from '@gateway/messaging';
+import { topicNames, type Aggregate, type OpsAnswer, type TopicNames } from '@gateway/messaging';
+import { HandMadeChain, type HandMadeBehaviour } from './hand-made-chain';
+import { etcdctl, grantLease } from './etcdctl';
 import { ETCD_ENDPOINTS, KAFKA_BROKERS, randomSuffix } from './infra';
 import { ServiceProcess } from './service-process';
 import { waitFor } from './wait-for';
@@ -21,21 +23,25 @@ export interface SystemOptions {
  */
 export class System {
   readonly chains = new Map<string, ServiceProcess>();
+  private readonly history: ServiceProcess[] = [];
   ops!: ServiceProcess;
   opsUrl = '';
   readonly env: Record<string, string>;
   readonly prefix: string;
+  /** This system's topics: contract §2's names behind a prefix of its own. */
+  readonly topics: TopicNames;
 
   constructor(options: SystemOptions = {}) {
     const id = randomSuffix();
     this.prefix = `/it-${id}/services/`;
+    this.topics = topicNames(`it-${id}.`);
     this.env = {
       KAFKA_BROKERS,
       ETCD_ENDPOINTS,
       DISCOVERY_PREFIX: this.prefix,
+      TOPIC_PREFIX: `it-${id}.`,
       OPS_HTTP_PORT: '0',
       OPS_HTTP_HOST: '127.0.0.1',
-      OPS_GROUP_ID: `ops-it-${id}`,
       ...options.env,
     };
     this.chainNames = options.chains ?? ['chain1', 'chain2', 'chain3'];
@@ -58,6 +64,7 @@ export class System {
   async startChain(name: string): Promise<ServiceProcess> {
     const chain = await ServiceProcess.start(name, name, this.env, 'chain service started');
     this.chains.set(name, chain);
+    this.history.push(chain);
     return chain;
   }
 
@@ -94,6 +101,25 @@ export class System {
     const { status, body: answer } = await this.request(body);
     if (answer.status === 'error') throw new Error(`expected an aggregate, got ${status} ${JSON.stringify(answer)}`);
     return { status, body: answer };
+  }
+
+  /** Every service process started so far (also those that exited). */
+  allProcesses(): ServiceProcess[] {
+    return [...this.history, ...(this.ops ? [this.ops] : [])];
+  }
+
+  /** A chain written without the project's libraries, on this system's topics (not started yet). */
+  handMadeChain(name: string, behaviour: HandMadeBehaviour = {}): HandMadeChain {
+    return new HandMadeChain(name, behaviour, this.topics.opsReq.slice(0, -'ops.req'.length));
+  }
+
+  /** Registers `chain` by hand with etcdctl under a lease of `ttlSeconds`; returns the lease id. */
+  async registerByHand(chain: { name: string; topic: string }, ttlSeconds = 30): Promise<string> {
+    const lease = await grantLease(ttlSeconds);
+    const instanceId = `by-hand-${randomSuffix()}`;
+    const record = { name: chain.name, kind: 'chain', topic: chain.topic, instanceId };
+    await etcdctl('put', `--lease=${lease}`, `${this.prefix}${chain.name}/${instanceId}`, JSON.stringify(record));
+    return lease;
   }
 
   /** Stops every service. */

@@ -112,4 +112,23 @@ describe('ServiceCatalog', () => {
     expect(seen).toEqual(['a']);
     expect(catalog.get('a')).toBeDefined();
   });
+
+  it('leaves draining instances out of chainServices but keeps the service until its last key goes', () => {
+    const catalog = new ServiceCatalog();
+    catalog.upsert(rec('chain1', 'a'));
+    catalog.upsert(rec('chain1', 'b'));
+    const events = record(catalog);
+
+    catalog.upsert(rec('chain1', 'a', 'chain', { draining: true }));
+    expect(catalog.chainServices().map((v) => v.instances.map((i) => i.instanceId))).toEqual([['b']]);
+
+    catalog.upsert(rec('chain1', 'b', 'chain', { draining: true }));
+    expect(catalog.chainServices()).toEqual([]);
+    expect(catalog.get('chain1')?.instances).toHaveLength(2);
+    expect(events).not.toContain('down:chain1');
+
+    catalog.remove('chain1', 'a');
+    catalog.remove('chain1', 'b');
+    expect(events).toContain('down:chain1');
+  });
 });

@@ -72,9 +72,15 @@ export class ServiceCatalog {
     }
   }
 
-  /** The names with at least one live `chain` instance, sorted by name. */
+  /** The names with at least one live `chain` instance that is not draining (those ops asks), sorted by name; only those instances listed. */
   chainServices(): ServiceView[] {
-    return this.snapshot().filter((view) => view.kind === 'chain');
+    return this.snapshot()
+      .filter((view) => view.kind === 'chain')
+      .map((view) => ({
+        ...view,
+        instances: view.instances.filter((instance) => instance.kind === 'chain' && instance['draining'] !== true),
+      }))
+      .filter((view) => view.instances.length > 0);
   }
 
   /** The view of one service, or undefined when it has no live instance. */

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { DiscoveryErrorCodes } from '../errors/discovery-error-codes';
 import { DiscoveryError } from '../errors/discovery.error';
 import { SERVICES_PREFIX, serviceKey } from '../keys/service-key';
-import { checkRecordShape } from '../records/service-record';
+import { checkRecordShape, type ServiceRecord } from '../records/service-record';
 import { backoffDelay } from '../util/backoff';
 import { Sleeper } from '../util/sleeper';
 import { Waiters } from '../util/waiters';
@@ -19,7 +19,8 @@ export class ServiceRegistration extends EventEmitter {
   private readonly client: Etcd3;
   private readonly settings: ReturnType<typeof resolveRegistrationOptions>;
   private readonly key: string;
-  private readonly value: string;
+  private readonly record: ServiceRecord;
+  private value: string;
   private readonly log: Logger;
   private readonly sleeper = new Sleeper();
   private readonly waiters = new Waiters();
@@ -40,6 +41,7 @@ export class ServiceRegistration extends EventEmitter {
       throw check.error;
     }
     this.key = serviceKey(opts.record.name, opts.record.instanceId, prefix);
+    this.record = opts.record;
     this.value = JSON.stringify(opts.record);
     this.log = opts.logger.child({
       component: 'discovery.registration',
@@ -76,6 +78,29 @@ export class ServiceRegistration extends EventEmitter {
         `could not register ${this.key} within ${this.settings.startTimeoutMs} ms; still trying`,
         { cause: this.lastError, context: { key: this.key } },
       );
+    }
+  }
+
+  /**
+   * Rewrites the record with `draining: true` on the same lease: ops stops sending this instance new
+   * work but keeps waiting for what it holds (the key, and so the service, is still there). Call it
+   * first on SIGTERM, then drain, then close(). Never throws; a failure is logged.
+   */
+  async drain(): Promise<void> {
+    this.value = JSON.stringify({ ...this.record, draining: true });
+    const lease = this.activeLease;
+    if (!lease || this.closing) return;
+    const { callTimeoutMs } = this.settings;
+    try {
+      const put = lease
+        .put(this.key)
+        .value(this.value)
+        .options({ deadline: Date.now() + callTimeoutMs })
+        .exec();
+      await withTimeout(put, callTimeoutMs + 1000, 'draining put');
+      this.log.info({ key: this.key }, 'draining');
+    } catch (err: unknown) {
+      this.log.warn({ err, key: this.key }, 'could not mark the registration as draining');
     }
   }
 

@@ -2,7 +2,7 @@ import { createEtcdClient, ServiceRegistration, type Etcd3 } from '@gateway/disc
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { validateChainRequest, type ChainRequest } from '../contract/chain-request';
-import { Headers, Topics } from '../contract/headers';
+import { Headers } from '../contract/headers';
 import { decodeJson } from '../contract/json-value';
 import { checkKey } from '../contract/message-key';
 import type { Validated } from '../contract/result';
@@ -18,6 +18,9 @@ import { readChainConfig, type ChainConfig } from './chain.config';
 import { ChainMetrics } from './chain.metrics';
 import { withTimeLimit } from './handler-time-limit';
 import { replyFor } from './reply-for';
+
+/** How long a draining chain keeps consuming after it marked itself draining. */
+const DRAIN_NOTICE_MS = 250;
 
 /** What a handler knows of the request besides its payload. */
 export interface ChainContext {
@@ -72,7 +75,7 @@ export class ChainService {
   constructor(private readonly options: ChainServiceOptions) {
     this.config = options.config ?? readChainConfig();
     this.logger = options.logger ?? createLogger(options.name, this.config.logLevel);
-    this.topic = Topics.chainRequest(options.name);
+    this.topic = this.config.topics.chainRequest(options.name);
     this.kafka = createKafka({
       brokers: this.config.kafkaBrokers,
       clientId: `${options.name}-${this.config.instanceId}`,
@@ -80,10 +83,16 @@ export class ChainService {
     });
     this.publisher = new KafkaPublisher(this.kafka, this.logger);
     const metrics = (this.metrics = new ChainMetrics(options.name));
-    const deadLetters = new DeadLetterQueue(this.publisher, options.name, this.logger, (_topic, code) => metrics.deadLetters.inc({ code }));
+    const deadLetters = new DeadLetterQueue({
+      publisher: this.publisher,
+      service: options.name,
+      topic: this.config.topics.opsDlq,
+      logger: this.logger,
+      onDeadLetter: (_topic, code) => metrics.deadLetters.inc({ code }),
+    });
     this.consumer = new MessageConsumer<ChainRequest>({
       kafka: this.kafka,
-      groupId: options.name,
+      groupId: `${this.config.topicPrefix}${options.name}`,
       topic: this.topic,
       logger: this.logger,
       deadLetters,
@@ -130,7 +139,7 @@ export class ChainService {
     const partitions = this.config.topicPartitions;
     await ensureTopics(
       this.kafka,
-      [this.topic, Topics.OPS_RESP, Topics.OPS_DLQ].map((topic) => ({ topic, numPartitions: partitions })),
+      [this.topic, this.config.topics.opsResp, this.config.topics.opsDlq].map((topic) => ({ topic, numPartitions: partitions })),
       this.logger,
     );
     await this.publisher.start();
@@ -140,12 +149,19 @@ export class ChainService {
     this.logger.info({ topic: this.topic, instanceId: this.config.instanceId, httpPort }, 'chain service started');
   }
 
-  /** Deregisters first (ops stops asking), finishes what it holds, then disconnects. Safe to call twice. */
+  /**
+   * The SIGTERM path (contract §7): marks the registration draining (ops sends no new request but
+   * still waits for the ones this instance holds), finishes what it holds, then deregisters and
+   * disconnects. Safe to call twice.
+   */
   async close(): Promise<void> {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
-    await this.registration.close();
+    await this.registration.drain();
+    // Broadcasts already on their way when ops saw the mark still arrive: give them a moment.
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
     await this.consumer.close(this.config.shutdownGraceMs);
+    await this.registration.close();
     await this.publisher.close();
     await this.health.close();
     this.etcd.close();
@@ -191,7 +207,7 @@ export class ChainService {
     const partition = Number(message.headers[Headers.REPLY_PARTITION]);
     await this.publisher.publish([
       {
-        topic: message.headers[Headers.REPLY_TO] || Topics.OPS_RESP,
+        topic: message.headers[Headers.REPLY_TO] || this.config.topics.opsResp,
         key: request.uid,
         value: JSON.stringify(reply),
         ...(Number.isInteger(partition) && partition >= 0 ? { partition } : {}),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { OpsAnswer } from '../contract/aggregate';
-import { Headers, Topics } from '../contract/headers';
+import { Headers, topicNames, type TopicNames } from '../contract/headers';
 import { decodeJson, isJsonObject } from '../contract/json-value';
 import type { OpsRequest } from '../contract/ops-request';
 import { invalid, valid } from '../contract/result';
@@ -21,8 +21,10 @@ export interface OpsClientOptions {
   replyTopic?: string;
   /** How long to wait beyond a request's own timeout before giving up locally (default 5000 ms). */
   graceMs?: number;
-  /** Default request timeout when a request names none (default 2000 ms, as ops' default). */
+  /** Default request timeout when a request names none (default 3000 ms, as ops' default). */
   defaultTimeoutMs?: number;
+  /** The deployment's topic names (default: contract §2's, no prefix). */
+  topics?: TopicNames;
 }
 
 interface Waiting {
@@ -37,6 +39,7 @@ interface Waiting {
  */
 export class OpsClient {
   private readonly replyTopic: string;
+  private readonly topics: TopicNames;
   private readonly publisher: KafkaPublisher;
   private readonly consumer: MessageConsumer<OpsAnswer>;
   private readonly waiting = new Map<string, Waiting>();
@@ -44,6 +47,7 @@ export class OpsClient {
 
   constructor(private readonly options: OpsClientOptions) {
     const id = randomBytes(4).toString('hex');
+    this.topics = options.topics ?? topicNames();
     this.replyTopic = options.replyTopic ?? `ops.agg.client-${id}`;
     this.publisher = new KafkaPublisher(options.kafka, options.logger);
     this.consumer = new MessageConsumer<OpsAnswer>({
@@ -52,7 +56,12 @@ export class OpsClient {
       topic: this.replyTopic,
       logger: options.logger,
       commit: false,
-      deadLetters: new DeadLetterQueue(this.publisher, 'ops-client', options.logger),
+      deadLetters: new DeadLetterQueue({
+        publisher: this.publisher,
+        service: 'ops-client',
+        topic: this.topics.opsDlq,
+        logger: options.logger,
+      }),
       decode: (message) => {
         const json = decodeJson(message.value, 64 * 1024 * 1024);
         if (!json.ok) return json;
@@ -79,7 +88,7 @@ export class OpsClient {
     await this.start();
     const uid = request.uid ?? newUid();
     if (this.waiting.has(uid)) throw new MessagingError(MessagingErrorCodes.DUPLICATE_UID, `already waiting for ${uid}`, { uid });
-    const waitMs = (request.timeoutMs ?? this.options.defaultTimeoutMs ?? 2000) + (this.options.graceMs ?? 5000);
+    const waitMs = (request.timeoutMs ?? this.options.defaultTimeoutMs ?? 3000) + (this.options.graceMs ?? 5000);
     const answer = new Promise<OpsAnswer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(uid);
@@ -89,7 +98,12 @@ export class OpsClient {
     });
     try {
       await this.publisher.publish([
-        { topic: Topics.OPS_REQ, key: uid, value: JSON.stringify({ ...request, uid }), headers: { [Headers.REPLY_TO]: this.replyTopic } },
+        {
+          topic: this.topics.opsReq,
+          key: uid,
+          value: JSON.stringify({ ...request, uid }),
+          headers: { [Headers.REPLY_TO]: this.replyTopic },
+        },
       ]);
     } catch (error) {
       const waiting = this.waiting.get(uid);

@@ -1,3 +1,4 @@
+import { topicNames, type TopicNames } from '../contract/headers';
 import { readChoice, readInt, readList, readMatching, type Env } from './env';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -15,10 +16,16 @@ export interface CommonConfig {
   shutdownGraceMs: number;
   /** etcd key prefix of registrations (DISCOVERY_PREFIX, default `/services/` as in contract §5). */
   discoveryPrefix: string;
+  /** Prefix of every topic name (TOPIC_PREFIX, default none): lets systems share a broker apart. */
+  topicPrefix: string;
+  /** The topic names, with the prefix applied. */
+  topics: TopicNames;
 }
 
 /** Reads the shared settings; throws a MessagingError naming the variable when one is malformed. */
 export function readCommonConfig(env: Env = process.env): CommonConfig {
+  const topicPrefix =
+    env['TOPIC_PREFIX'] === undefined ? '' : readMatching(env, 'TOPIC_PREFIX', '', /^[A-Za-z0-9._-]{1,100}$/, 'a topic name prefix');
   return {
     kafkaBrokers: readList(env, 'KAFKA_BROKERS', ['127.0.0.1:9092'], /^[A-Za-z0-9.\-_]+:\d{1,5}$/, 'host:port'),
     etcdEndpoints: readList(
@@ -32,6 +39,8 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     maxMessageBytes: readInt(env, 'MAX_MESSAGE_BYTES', 1024 * 1024, 64, 64 * 1024 * 1024),
     topicPartitions: readInt(env, 'TOPIC_PARTITIONS', 3, 1, 1000),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 15_000, 100, 600_000),
+    topicPrefix,
+    topics: topicNames(topicPrefix),
     discoveryPrefix: readMatching(env, 'DISCOVERY_PREFIX', '/services/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a key prefix like /services/'),
   };
 }

