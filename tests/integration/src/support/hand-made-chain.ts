@@ -15,6 +15,8 @@ export interface HandMadeBehaviour {
   delayMs?: number;
   /** Never replies. */
   silent?: boolean;
+  /** After its reply, sends a contradicting error reply for the same uid this much later. */
+  contradictAfterMs?: number;
 }
 
 /**
@@ -61,6 +63,10 @@ export class HandMadeChain {
           this.producer?.send({ topic: replyTo, messages: Array.from({ length: this.behaviour.copies ?? 1 }, () => reply) });
         if (this.behaviour.delayMs) setTimeout(() => void send(), this.behaviour.delayMs);
         else await send();
+        if (this.behaviour.contradictAfterMs !== undefined) {
+          const contradiction = { ...reply, value: JSON.stringify({ uid: request.uid, service: this.name, ok: false, error: { code: 'CHANGED_MY_MIND', message: 'a duplicate' } }) };
+          setTimeout(() => void this.producer?.send({ topic: replyTo, messages: [contradiction] }), this.behaviour.contradictAfterMs);
+        }
       },
     });
     await joined;
