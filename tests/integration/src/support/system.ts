@@ -52,12 +52,18 @@ export class System {
   /** Starts the chains and ops, and waits until ops is ready and knows every chain. */
   async start(): Promise<this> {
     await Promise.all(this.chainNames.map((name) => this.startChain(name)));
+    await this.startOps();
+    await this.waitForServices(this.chainNames);
+    return this;
+  }
+
+  /** Starts (or starts again, after it stopped) ops, and waits until it is ready. */
+  async startOps(): Promise<void> {
     this.ops = await ServiceProcess.start('ops', 'ops', this.env, 'ops started');
+    this.history.push(this.ops);
     const port = this.ops.find((l) => l.msg === 'ops started')?.['port'];
     this.opsUrl = `http://127.0.0.1:${String(port)}`;
     await waitFor('ops to be ready', async () => (await fetch(`${this.opsUrl}/readyz`)).status === 200, 30_000);
-    await this.waitForServices(this.chainNames);
-    return this;
   }
 
   /** Starts (or restarts) the chain `name`. */
@@ -105,7 +111,7 @@ export class System {
 
   /** Every service process started so far (also those that exited). */
   allProcesses(): ServiceProcess[] {
-    return [...this.history, ...(this.ops ? [this.ops] : [])];
+    return [...this.history];
   }
 
   /** A chain written without the project's libraries, on this system's topics (not started yet). */
@@ -124,7 +130,7 @@ export class System {
 
   /** Stops every service. */
   async stop(): Promise<void> {
-    await Promise.all([...this.chains.values(), ...(this.ops ? [this.ops] : [])].map((s) => s.stop()));
+    await Promise.all(this.history.map((s) => s.stop()));
   }
 }
 
