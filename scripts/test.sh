@@ -4,8 +4,10 @@
 #   1. starts the local Kafka and etcd (scripts/stack.sh) unless KAFKA_BROKERS / ETCD_ENDPOINTS
 #      point elsewhere or they already run; what this script started, it stops at the end;
 #   2. lint, typecheck, unit tests and the esbuild bundles of every project (Nx);
-#   3. the integration tests: the bundles against the real Kafka and etcd.
+#   3. the integration tests: the bundles against the real Kafka and etcd;
+#   4. the fault-injection suite: processes, Kafka and etcd killed, paused and restarted.
 #
+# `scripts/test.sh integration` or `scripts/test.sh faults` runs only that stage (and the builds).
 # Exits non-zero on any failure and ends with one line: "N passed, N failed".
 # KEEP_STACK=1 leaves a stack this script started running afterwards.
 set -euo pipefail
@@ -35,8 +37,18 @@ bash scripts/stack.sh start
 
 nx() { npx nx "$@" --outputStyle=static --skip-nx-cache; }
 
-echo "== lint, typecheck, unit tests, build"
-nx run-many -t lint typecheck test build --exclude=integration
+stage="${1:-all}"
+case "$stage" in all | integration | faults) ;; *) echo "usage: $0 [all|integration|faults]" >&2; exit 2 ;; esac
 
-echo "== integration tests (real Kafka and etcd)"
-nx run integration:test
+if [[ $stage == all ]]; then
+  echo "== lint, typecheck, unit tests, build"
+  nx run-many -t lint typecheck test build --exclude=integration
+fi
+if [[ $stage == all || $stage == integration ]]; then
+  echo "== integration tests (real Kafka and etcd)"
+  nx run integration:test
+fi
+if [[ $stage == all || $stage == faults ]]; then
+  echo "== fault-injection suite (kills, pauses and restarts of the real processes)"
+  nx run integration:faults
+fi

@@ -37,7 +37,6 @@ export class OpsRuntime {
   private readonly catalogSync: CatalogSync;
   private readonly registration: ServiceRegistration;
   private readonly knownTopics = new Set<string>();
-  private gaugeTimer: NodeJS.Timeout | undefined;
   private phase: 'new' | 'started' | 'closed' = 'new';
 
   constructor(
@@ -133,6 +132,7 @@ export class OpsRuntime {
       logger,
       maxBodyBytes: config.maxBodyBytes,
       readiness: () => this.readinessProblems(),
+      beforeScrape: () => this.updateGauges(),
     });
   }
 
@@ -165,7 +165,6 @@ export class OpsRuntime {
     await this.registration.start();
     await this.ingress.start();
     this.phase = 'started';
-    this.gaugeTimer = setInterval(() => this.updateGauges(), 1000).unref();
     await this.http.listen({ port: config.httpPort, host: config.httpHost });
     this.logger.info({ port: this.httpPort, instanceId: config.instanceId }, 'ops started');
   }
@@ -195,7 +194,6 @@ export class OpsRuntime {
     await this.publisher.close();
     await this.catalogSync.close();
     this.etcd.close();
-    clearInterval(this.gaugeTimer);
     this.logger.info('ops stopped');
   }
 

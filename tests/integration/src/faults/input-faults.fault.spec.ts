@@ -60,12 +60,20 @@ describe('fault scenarios: input', () => {
     const b = await handMade({ silent: true });
     const { status, body } = await ask({ payload: ORDER, timeoutMs: 700, services: [a.name, b.name] });
     expect(status).toBe(504);
-    expect(body).toMatchObject({ status: 'partial', missing: [a.name, b.name], results: { [a.name]: { status: 'timeout' }, [b.name]: { status: 'timeout' } } });
+    expect(body).toMatchObject({
+      status: 'partial',
+      missing: [a.name, b.name],
+      results: { [a.name]: { status: 'timeout' }, [b.name]: { status: 'timeout' } },
+    });
     expect(body.elapsedMs).toBeGreaterThanOrEqual(690);
     expect(body.elapsedMs).toBeLessThan(1200);
 
     const uid = `silent-${randomSuffix()}`;
-    await produce(system.topics.opsReq, { key: uid, value: JSON.stringify({ uid, payload: ORDER, timeoutMs: 700, services: [a.name, b.name] }), headers: { 'reply-to': replyTopic() } });
+    await produce(system.topics.opsReq, {
+      key: uid,
+      value: JSON.stringify({ uid, payload: ORDER, timeoutMs: 700, services: [a.name, b.name] }),
+      headers: { 'reply-to': replyTopic() },
+    });
     const [aggregate] = await waitFor('the aggregate on Kafka', () => answers.get(uid));
     expect(aggregate).toMatchObject({ uid, status: 'partial', missing: [a.name, b.name] });
     await expectSteady('one aggregate only', () => answers.get(uid)?.length === 1, 1000);
@@ -99,8 +107,18 @@ describe('fault scenarios: input', () => {
     const cases: Array<{ id: string; key: string | null; value: string | Buffer | null; reason: RegExp }> = [
       { id: 'not-json', key: 'k1', value: 'this is not json', reason: /^MSG_NOT_JSON: / },
       { id: 'no-uid', key: 'k2', value: JSON.stringify({ payload: {} }), reason: /^MSG_ENVELOPE_INVALID: .*uid/ },
-      { id: 'wrong-types', key: 'k3', value: JSON.stringify({ uid: 'k3', payload: {}, timeoutMs: 'soon', deadline: 'soon', service: 7, ok: 'yes' }), reason: /^MSG_ENVELOPE_INVALID: / },
-      { id: 'too-large', key: 'k4', value: JSON.stringify({ uid: 'k4', payload: 'x'.repeat(MAX_MESSAGE_BYTES) }), reason: /^MSG_TOO_LARGE: / },
+      {
+        id: 'wrong-types',
+        key: 'k3',
+        value: JSON.stringify({ uid: 'k3', payload: {}, timeoutMs: 'soon', deadline: 'soon', service: 7, ok: 'yes' }),
+        reason: /^MSG_ENVELOPE_INVALID: /,
+      },
+      {
+        id: 'too-large',
+        key: 'k4',
+        value: JSON.stringify({ uid: 'k4', payload: 'x'.repeat(MAX_MESSAGE_BYTES) }),
+        reason: /^MSG_TOO_LARGE: /,
+      },
       { id: 'binary', key: 'k5', value: Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x7b]), reason: /^MSG_NOT_JSON: / },
       { id: 'empty', key: 'k6', value: Buffer.alloc(0), reason: /^MSG_EMPTY: / },
     ];
@@ -118,7 +136,10 @@ describe('fault scenarios: input', () => {
     ];
     const expected: Array<{ caseId: string; topic: string; service: string; reason: RegExp }> = [];
     for (const { topic, service } of topics) {
-      for (const c of [...cases, { id: 'no-key', key: null, value: validFor(topic, 'k7'), reason: /^MSG_ENVELOPE_INVALID: message has no key/ }]) {
+      for (const c of [
+        ...cases,
+        { id: 'no-key', key: null, value: validFor(topic, 'k7'), reason: /^MSG_ENVELOPE_INVALID: message has no key/ },
+      ]) {
         const caseId = `${c.id}@${topic}#${randomSuffix()}`;
         expected.push({ caseId, topic, service, reason: c.reason });
         await produce(topic, { key: c.key, value: c.value, headers: { 'x-case': caseId } });
@@ -128,7 +149,11 @@ describe('fault scenarios: input', () => {
       const [dead] = await waitFor(`${e.caseId} on ops.dlq`, () => dlq.get(e.caseId), 20_000);
       const headers = headersOf(dead as KafkaMessage);
       expect({ caseId: e.caseId, reason: headers['dlq-reason'] }).toEqual({ caseId: e.caseId, reason: expect.stringMatching(e.reason) });
-      expect(headers).toMatchObject({ 'dlq-source-topic': e.topic, 'dlq-service': e.service, 'dlq-source-offset': expect.stringMatching(/^\d+$/) });
+      expect(headers).toMatchObject({
+        'dlq-source-topic': e.topic,
+        'dlq-service': e.service,
+        'dlq-source-offset': expect.stringMatching(/^\d+$/),
+      });
     }
     // Consumption went on: the system still answers, and no bad message came back a second time.
     const { body } = await ask({ payload: ORDER, services: ['chain1', 'chain2', 'chain3'] });
@@ -142,10 +167,28 @@ describe('fault scenarios: input', () => {
       ['invalid JSON', '{"payload": ', { 'content-type': 'application/json' }, 400, /JSON/],
       ['wrong content type', 'payload=1', { 'content-type': 'text/plain' }, 415, /application\/json/],
       ['no content type', '{"payload":1}', {}, 415, /application\/json/],
-      ['body over the limit', JSON.stringify({ payload: 'x'.repeat(2 * 1024 * 1024) }), { 'content-type': 'application/json' }, 413, /large/i],
+      [
+        'body over the limit',
+        JSON.stringify({ payload: 'x'.repeat(2 * 1024 * 1024) }),
+        { 'content-type': 'application/json' },
+        413,
+        /large/i,
+      ],
       ['a bad uid', JSON.stringify({ uid: 'no spaces allowed', payload: 1 }), { 'content-type': 'application/json' }, 400, /"uid"/],
-      ['timeoutMs out of range', JSON.stringify({ payload: 1, timeoutMs: 600_001 }), { 'content-type': 'application/json' }, 400, /"timeoutMs"/],
-      ['an unknown field', JSON.stringify({ payload: 1, timeout: 5 }), { 'content-type': 'application/json' }, 400, /unknown field "timeout"/],
+      [
+        'timeoutMs out of range',
+        JSON.stringify({ payload: 1, timeoutMs: 600_001 }),
+        { 'content-type': 'application/json' },
+        400,
+        /"timeoutMs"/,
+      ],
+      [
+        'an unknown field',
+        JSON.stringify({ payload: 1, timeout: 5 }),
+        { 'content-type': 'application/json' },
+        400,
+        /unknown field "timeout"/,
+      ],
       ['no payload', JSON.stringify({ uid: 'x' }), { 'content-type': 'application/json' }, 400, /"payload"/],
       ['a bad completion', JSON.stringify({ payload: 1, completion: 0 }), { 'content-type': 'application/json' }, 400, /"completion"/],
     ];
@@ -170,7 +213,11 @@ describe('fault scenarios: input', () => {
     await produce(system.topics.opsReq, { key: uid, value: request, headers: { 'reply-to': replyTopic() } });
     const [aggregate] = await waitFor('the aggregate', () => answers.get(uid), 5000);
     expect(aggregate).toMatchObject({ uid, status: 'complete' });
-    await expectSteady('one broadcast and one aggregate', () => slow.seen.filter((u) => u === uid).length === 1 && answers.get(uid)?.length === 1, 1500);
+    await expectSteady(
+      'one broadcast and one aggregate',
+      () => slow.seen.filter((u) => u === uid).length === 1 && answers.get(uid)?.length === 1,
+      1500,
+    );
   });
 });
 

@@ -102,7 +102,11 @@ describe('fault scenarios: load and shutdown', () => {
       await producer.connect();
       await producer.send({
         topic: system.topics.opsReq,
-        messages: uids.map((uid) => ({ key: uid, value: JSON.stringify({ uid, payload: ORDER, timeoutMs: 2000, services: [slow.name] }), headers: { 'reply-to': replyTo } })),
+        messages: uids.map((uid) => ({
+          key: uid,
+          value: JSON.stringify({ uid, payload: ORDER, timeoutMs: 2000, services: [slow.name] }),
+          headers: { 'reply-to': replyTo },
+        })),
       });
       await producer.disconnect();
       await waitFor('every flooded request answered', () => uids.every((uid) => answers.has(uid)), 60_000, 250);
@@ -147,7 +151,9 @@ describe('fault scenarios: shutdown of ops', () => {
     ops.signal('SIGTERM');
     await waitFor('ops to stop accepting', () => ops.find((l) => l.msg === 'shutting down'), 5000, 10);
 
-    const late = await system.request({ payload: ORDER, timeoutMs: 5000, services: [slow.name] }).catch((error: Error) => ({ status: 0, body: { error: { code: error.message } } }));
+    const late = await system
+      .request({ payload: ORDER, timeoutMs: 5000, services: [slow.name] })
+      .catch((error: Error) => ({ status: 0, body: { error: { code: error.message } } }));
     expect(late.status === 503 || late.status === 0).toBe(true); // refused, or the port already closed
 
     const statuses = await Promise.all(held);

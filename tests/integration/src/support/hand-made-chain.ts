@@ -64,7 +64,15 @@ export class HandMadeChain {
         if (this.behaviour.delayMs) setTimeout(() => void send(), this.behaviour.delayMs);
         else await send();
         if (this.behaviour.contradictAfterMs !== undefined) {
-          const contradiction = { ...reply, value: JSON.stringify({ uid: request.uid, service: this.name, ok: false, error: { code: 'CHANGED_MY_MIND', message: 'a duplicate' } }) };
+          const contradiction = {
+            ...reply,
+            value: JSON.stringify({
+              uid: request.uid,
+              service: this.name,
+              ok: false,
+              error: { code: 'CHANGED_MY_MIND', message: 'a duplicate' },
+            }),
+          };
           setTimeout(() => void this.producer?.send({ topic: replyTo, messages: [contradiction] }), this.behaviour.contradictAfterMs);
         }
       },

@@ -16,6 +16,8 @@ export interface HttpServerOptions {
   maxBodyBytes: number;
   /** Why ops is not ready, or an empty list when it is. */
   readiness: () => string[];
+  /** Brings the gauges up to date just before a scrape. */
+  beforeScrape?: () => void;
 }
 
 /** The HTTP API of contract §4. */
@@ -54,7 +56,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     return reply.status(problems.length === 0 ? 200 : 503).send({ ready: problems.length === 0, problems });
   });
   app.get('/metrics', async (_request, reply) => {
-    metrics.inFlight.set(gateway.inFlight);
+    options.beforeScrape?.();
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   return app;
