@@ -13,4 +13,6 @@ export type { EtcdClientOptions } from './lib/etcd/etcd-client.factory';
 export { ServiceRegistration } from './lib/etcd/service.registration';
 export type { RegistrationOptions } from './lib/etcd/registration.options';
 export { CatalogSync } from './lib/etcd/catalog.sync';
+export { PartitionClaim, claimKey } from './lib/etcd/partition.claim';
+export type { PartitionClaimOptions } from './lib/etcd/partition.claim';
 export type { CatalogSyncOptions } from './lib/etcd/catalog-sync.options';

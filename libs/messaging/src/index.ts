@@ -26,6 +26,7 @@ export * from './lib/logging/logger';
 
 // Kafka adapters.
 export * from './lib/kafka/dead-letter.queue';
+export * from './lib/kafka/fixed-partitions.assigner';
 export * from './lib/kafka/kafka-client';
 export * from './lib/kafka/kafka.publisher';
 export * from './lib/kafka/message-consumer';

@@ -9,6 +9,8 @@ export const GatewayErrorCodes = {
   AT_CAPACITY: 'AT_CAPACITY',
   /** ops is shutting down and takes no new request. */
   SHUTTING_DOWN: 'SHUTTING_DOWN',
+  /** This instance holds no reply partition of `ops.resp` right now, so it could not receive replies. */
+  NOT_READY: 'NOT_READY',
   /** The broadcast could not be published (Kafka unreachable). */
   KAFKA_UNAVAILABLE: 'KAFKA_UNAVAILABLE',
   /** The body breaks contract §3 (HTTP only; on Kafka it is dead-lettered). */

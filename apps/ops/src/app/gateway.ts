@@ -96,6 +96,10 @@ export class Gateway {
     if (this.answers.size >= this.options.maxInFlight) {
       return refusal(uid, GatewayErrorCodes.AT_CAPACITY, `ops holds ${this.options.maxInFlight} requests, its limit`);
     }
+    const replyPartition = this.options.replyPartition?.();
+    if (this.options.replyPartition && replyPartition === undefined) {
+      return refusal(uid, GatewayErrorCodes.NOT_READY, 'ops holds no reply partition right now; try another instance or again shortly');
+    }
     const live = new Map(this.options.catalog.chainServices().map((view) => [view.name, view.topic]));
     const asked = request.services ?? [...live.keys()];
     const reachable = asked.filter((name) => live.has(name));
@@ -113,7 +117,7 @@ export class Gateway {
       preset: Object.fromEntries(asked.filter((name) => !live.has(name)).map((name) => [name, { status: 'left' as const }])),
     });
     const log = this.options.logger.child({ uid });
-    const messages = reachable.map((name) => this.broadcastTo(live.get(name) as string, uid, request.payload, deadline));
+    const messages = reachable.map((name) => this.broadcastTo(live.get(name) as string, uid, request.payload, deadline, replyPartition));
     try {
       await this.options.publisher.publish(messages);
       log.debug({ services: reachable, timeoutMs }, 'broadcast sent');
@@ -128,10 +132,9 @@ export class Gateway {
     return aggregate;
   }
 
-  private broadcastTo(topic: string, uid: string, payload: unknown, deadline: number): OutgoingMessage {
+  private broadcastTo(topic: string, uid: string, payload: unknown, deadline: number, replyPartition: number | undefined): OutgoingMessage {
     const headers: Record<string, string> = { [Headers.REPLY_TO]: this.options.replyTopic };
-    const partition = this.options.replyPartition?.();
-    if (partition !== undefined) headers[Headers.REPLY_PARTITION] = String(partition);
+    if (replyPartition !== undefined) headers[Headers.REPLY_PARTITION] = String(replyPartition);
     return { topic, key: uid, value: JSON.stringify({ uid, payload, deadline }), headers };
   }
 }

@@ -1,8 +1,10 @@
-import { CatalogSync, createEtcdClient, ServiceCatalog, ServiceRegistration, type Etcd3 } from '@gateway/discovery';
+import { CatalogSync, createEtcdClient, PartitionClaim, ServiceCatalog, ServiceRegistration, type Etcd3 } from '@gateway/discovery';
 import {
   createKafka,
   DeadLetterQueue,
   ensureTopics,
+  fixedPartitionsAssigner,
+  partitionCount,
   KafkaPublisher,
   ScatterGatherAggregator,
   type ChainReply,
@@ -31,7 +33,11 @@ export class OpsRuntime {
   readonly http: FastifyInstance;
   private readonly kafka: Kafka;
   private readonly publisher: KafkaPublisher;
-  private readonly replies: MessageConsumer<ChainReply>;
+  private replies: MessageConsumer<ChainReply> | undefined;
+  private claim: PartitionClaim | undefined;
+  private readonly deadLetters: DeadLetterQueue;
+  /** The partition of ops.resp the reply consumer reads. */
+  private listening: number | undefined;
   private readonly ingress: MessageConsumer<IngressRequest>;
   private readonly etcd: Etcd3;
   private readonly catalogSync: CatalogSync;
@@ -54,6 +60,7 @@ export class OpsRuntime {
       logger,
       onDeadLetter: (topic, code) => metrics.deadLetters.inc({ topic, code }),
     });
+    this.deadLetters = deadLetters;
     this.aggregator = new ScatterGatherAggregator({
       onAggregate: (aggregate) => {
         for (const [service, result] of Object.entries(aggregate.results)) {
@@ -69,6 +76,7 @@ export class OpsRuntime {
       publisher: this.publisher,
       logger,
       replyTopic: topics.opsResp,
+      replyPartition: () => this.claim?.partition,
       defaultTimeoutMs: config.defaultTimeoutMs,
       maxInFlight: config.maxInFlight,
       onAnswer: (answer, source, seconds) => {
@@ -82,16 +90,7 @@ export class OpsRuntime {
         metrics.latency.observe({ source }, seconds);
       },
     });
-    this.replies = createReplyListener({
-      kafka: this.kafka,
-      topic: topics.opsResp,
-      groupId: `ops-replies-${config.instanceId}`,
-      aggregator: this.aggregator,
-      deadLetters,
-      metrics,
-      logger,
-      maxMessageBytes: config.maxMessageBytes,
-    });
+
     this.ingress = createKafkaIngress({
       kafka: this.kafka,
       groupId: config.groupId,
@@ -141,7 +140,8 @@ export class OpsRuntime {
     const problems: string[] = [];
     if (this.phase !== 'started') problems.push('not started');
     if (!this.publisher.connected) problems.push('kafka producer not connected');
-    if (!this.replies.ready) problems.push('reply consumer does not hold its partitions or kafka is unreachable');
+    if (this.claim?.partition === undefined) problems.push('no reply partition of ops.resp claimed');
+    if (!this.replies?.ready) problems.push('reply consumer does not hold its partition or kafka is unreachable');
     if (!this.catalogSync.loaded) problems.push('catalog not loaded');
     if (!this.catalogSync.connected) problems.push('etcd not connected');
     return problems;
@@ -160,8 +160,8 @@ export class OpsRuntime {
     );
     topics.forEach((topic) => this.knownTopics.add(topic));
     await this.publisher.start();
-    await this.replies.start();
     await this.catalogSync.start();
+    await this.claimReplyPartition();
     await this.registration.start();
     await this.ingress.start();
     this.phase = 'started';
@@ -190,11 +190,60 @@ export class OpsRuntime {
       await this.gateway.drained();
     }
     await this.http.close();
-    await this.replies.close(0);
+    await this.replies?.close(0);
+    await this.claim?.close();
     await this.publisher.close();
     await this.catalogSync.close();
     this.etcd.close();
     this.logger.info('ops stopped');
+  }
+
+  /**
+   * Claims one partition of `ops.resp` in etcd (contract §3 `reply-partition`; see
+   * docs/architecture.md) and reads it with a consumer group of this instance alone, so every reply
+   * to this instance's broadcasts reaches it and no other. If the claim is lost and a different
+   * partition is claimed again, requests waiting for replies on the old one are ended at once.
+   */
+  private async claimReplyPartition(): Promise<void> {
+    const { config, logger } = this;
+    const topic = config.topics.opsResp;
+    const claim = new PartitionClaim({
+      client: this.etcd,
+      prefix: `/reply-partitions/${topic}/`,
+      partitions: await partitionCount(this.kafka, topic),
+      owner: config.instanceId,
+      ttlSeconds: config.leaseTtlSeconds,
+      logger,
+    });
+    this.claim = claim;
+    await this.listenOn(await claim.start(config.shutdownGraceMs * 4));
+    claim.on('claimed', (partition: number) => void this.listenOn(partition));
+  }
+
+  private async listenOn(partition: number): Promise<void> {
+    if (this.listening === partition || this.phase === 'closed') return;
+    const previous = this.replies;
+    if (previous) {
+      const ended = this.aggregator.abandonAll();
+      this.logger.warn({ from: this.listening, to: partition, ended }, 'reply partition changed: requests waiting on the old one were ended');
+      await previous.close(0);
+    }
+    this.listening = partition;
+    const { config, metrics } = this;
+    this.replies = createReplyListener({
+      kafka: this.kafka,
+      topic: config.topics.opsResp,
+      groupId: `${config.topicPrefix}ops-replies-${config.instanceId}`,
+      aggregator: this.aggregator,
+      deadLetters: this.deadLetters,
+      metrics,
+      logger: this.logger,
+      maxMessageBytes: config.maxMessageBytes,
+      consumerConfig: { partitionAssigners: [fixedPartitionsAssigner(config.topics.opsResp, () => [partition])] },
+    });
+    metrics.replyPartition.set(partition);
+    await this.replies.start();
+    this.logger.info({ partition }, 'listening for replies');
   }
 
   private async ensureTopic(topic: string): Promise<void> {

@@ -25,6 +25,8 @@ export class System {
   readonly chains = new Map<string, ServiceProcess>();
   private readonly history: ServiceProcess[] = [];
   ops!: ServiceProcess;
+  /** Every ops instance started, with its URL (the latest is also `ops` / `opsUrl`). */
+  readonly opsInstances: Array<{ process: ServiceProcess; url: string }> = [];
   opsUrl = '';
   readonly env: Record<string, string>;
   readonly prefix: string;
@@ -58,12 +60,16 @@ export class System {
   }
 
   /** Starts (or starts again, after it stopped) ops, and waits until it is ready. */
-  async startOps(): Promise<void> {
-    this.ops = await ServiceProcess.start('ops', 'ops', this.env, 'ops started');
-    this.history.push(this.ops);
-    const port = this.ops.find((l) => l.msg === 'ops started')?.['port'];
-    this.opsUrl = `http://127.0.0.1:${String(port)}`;
-    await waitFor('ops to be ready', async () => (await fetch(`${this.opsUrl}/readyz`)).status === 200, 30_000);
+  async startOps(): Promise<{ process: ServiceProcess; url: string }> {
+    const ops = await ServiceProcess.start('ops', `ops-${this.opsInstances.length + 1}`, this.env, 'ops started');
+    this.history.push(ops);
+    const port = ops.find((l) => l.msg === 'ops started')?.['port'];
+    const url = `http://127.0.0.1:${String(port)}`;
+    await waitFor('ops to be ready', async () => (await fetch(`${url}/readyz`)).status === 200, 30_000);
+    this.ops = ops;
+    this.opsUrl = url;
+    this.opsInstances.push({ process: ops, url });
+    return { process: ops, url };
   }
 
   /** Starts (or restarts) the chain `name`. */

@@ -168,6 +168,13 @@ export class ScatterGatherAggregator {
     return true;
   }
 
+  /** Ends every pending gather at once, as {@link abandon} does; returns how many there were. */
+  abandonAll(): number {
+    const entries = [...this.pending.values()];
+    for (const entry of entries) this.finish(entry, 'partial', 'decided');
+    return entries.length;
+  }
+
   /** Resolves once no request is pending (immediately if none is). */
   whenIdle(): Promise<void> {
     if (this.pending.size === 0) return Promise.resolve();
