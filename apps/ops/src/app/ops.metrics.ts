@@ -50,7 +50,11 @@ export class OpsMetrics {
     help: 'Seconds since the catalog was last known to equal etcd (0 while the watch is healthy)',
     registers: [this.registry],
   });
-  readonly replyPartition = new Gauge({ name: 'ops_reply_partition', help: 'The partition of ops.resp this instance claimed and reads', registers: [this.registry] });
+  readonly replyPartition = new Gauge({
+    name: 'ops_reply_partition',
+    help: 'The partition of ops.resp this instance claimed and reads',
+    registers: [this.registry],
+  });
   readonly ready = new Gauge({ name: 'ops_ready', help: '1 while /readyz answers 200', registers: [this.registry] });
 
   constructor() {

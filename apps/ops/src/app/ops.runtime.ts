@@ -225,7 +225,10 @@ export class OpsRuntime {
     const previous = this.replies;
     if (previous) {
       const ended = this.aggregator.abandonAll();
-      this.logger.warn({ from: this.listening, to: partition, ended }, 'reply partition changed: requests waiting on the old one were ended');
+      this.logger.warn(
+        { from: this.listening, to: partition, ended },
+        'reply partition changed: requests waiting on the old one were ended',
+      );
       await previous.close(0);
     }
     this.listening = partition;

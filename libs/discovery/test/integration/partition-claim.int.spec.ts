@@ -26,7 +26,7 @@ describe('PartitionClaim against etcd', () => {
     const held = await Promise.all(['a', 'b', 'c'].map((owner) => claim(owner).start()));
     expect([...held].sort()).toEqual([0, 1, 2]);
     for (const [i, owner] of ['a', 'b', 'c'].entries()) {
-      expect((await client.get(claimKey(prefix, held[i] as number)).string())).toBe(owner);
+      expect(await client.get(claimKey(prefix, held[i] as number)).string()).toBe(owner);
     }
 
     const late = claim('d');

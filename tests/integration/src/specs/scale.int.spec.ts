@@ -33,7 +33,9 @@ describe('scale-out: 3 ops instances and 2 instances of each chain', () => {
 
   /** The live ops instances, round robin. */
   function opsUrls(): string[] {
-    return system.opsInstances.filter((o) => o.process.find((l) => l.msg === 'ops stopped') === undefined && !killed.has(o.url)).map((o) => o.url);
+    return system.opsInstances
+      .filter((o) => o.process.find((l) => l.msg === 'ops stopped') === undefined && !killed.has(o.url))
+      .map((o) => o.url);
   }
   const killed = new Set<string>();
 
@@ -56,13 +58,23 @@ describe('scale-out: 3 ops instances and 2 instances of each chain', () => {
     for (let i = 0; i < uids.length; i += 200) {
       await producer.send({
         topic: system.topics.opsReq,
-        messages: uids.slice(i, i + 200).map((uid) => ({ key: uid, value: JSON.stringify({ uid, payload: ORDER, timeoutMs: 5000, services: CHAINS }), headers: { 'reply-to': replyTo() } })),
+        messages: uids
+          .slice(i, i + 200)
+          .map((uid) => ({
+            key: uid,
+            value: JSON.stringify({ uid, payload: ORDER, timeoutMs: 5000, services: CHAINS }),
+            headers: { 'reply-to': replyTo() },
+          })),
       });
     }
     await producer.disconnect();
   }
 
-  async function httpLoad(count: number, tag: string, concurrency = 24): Promise<Map<string, { status: number; body?: OpsAnswer; error?: string; url: string }>> {
+  async function httpLoad(
+    count: number,
+    tag: string,
+    concurrency = 24,
+  ): Promise<Map<string, { status: number; body?: OpsAnswer; error?: string; url: string }>> {
     const results = new Map<string, { status: number; body?: OpsAnswer; error?: string; url: string }>();
     let next = 0;
     await Promise.all(
@@ -93,9 +105,16 @@ describe('scale-out: 3 ops instances and 2 instances of each chain', () => {
     const [http] = await Promise.all([httpLoad(1500, `scale-h-${randomSuffix()}`), produceRequests(kafkaUids)]);
     await waitFor('every ops.req request answered', () => kafkaUids.every((uid) => answers.has(uid)), 60_000, 250);
 
-    const httpStatuses = [...http.values()].map((r) => (r.body?.status === 'complete' && Object.keys(r.body.results).length === 3 ? 'complete' : `${r.status}:${r.body?.status}:${r.error ?? ''}`));
-    const kafkaStatuses = kafkaUids.map((uid) => (answers.get(uid)?.length === 1 ? answers.get(uid)?.[0]?.status : `answered ${answers.get(uid)?.length ?? 0} times`));
-    const count = (list: Array<string | undefined>) => list.reduce<Record<string, number>>((acc, s) => ({ ...acc, [String(s)]: (acc[String(s)] ?? 0) + 1 }), {});
+    const httpStatuses = [...http.values()].map((r) =>
+      r.body?.status === 'complete' && Object.keys(r.body.results).length === 3
+        ? 'complete'
+        : `${r.status}:${r.body?.status}:${r.error ?? ''}`,
+    );
+    const kafkaStatuses = kafkaUids.map((uid) =>
+      answers.get(uid)?.length === 1 ? answers.get(uid)?.[0]?.status : `answered ${answers.get(uid)?.length ?? 0} times`,
+    );
+    const count = (list: Array<string | undefined>) =>
+      list.reduce<Record<string, number>>((acc, s) => ({ ...acc, [String(s)]: (acc[String(s)] ?? 0) + 1 }), {});
     expect(count(httpStatuses)).toEqual({ complete: 1500 });
     expect(count(kafkaStatuses)).toEqual({ complete: 1500 });
     expect(new Set([...http.values()].map((r) => r.url)).size).toBe(3);
@@ -104,13 +123,18 @@ describe('scale-out: 3 ops instances and 2 instances of each chain', () => {
     expect(await dropped('duplicate')).toBe(0);
     const served = await Promise.all(system.opsInstances.map((o) => metric(o.url, 'ops_requests_total', { source: 'kafka' })));
     expect(served.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2); // ops.req partitions spread over the ops group
-    process.stdout.write(`scale test 1: http ${JSON.stringify(count(httpStatuses))}, kafka ${JSON.stringify(count(kafkaStatuses))}, kafka requests per ops instance ${JSON.stringify(served)}, unknown drops 0\n`);
+    process.stdout.write(
+      `scale test 1: http ${JSON.stringify(count(httpStatuses))}, kafka ${JSON.stringify(count(kafkaStatuses))}, kafka requests per ops instance ${JSON.stringify(served)}, unknown drops 0\n`,
+    );
   });
 
   it('test 2: the same while one ops instance and one chain instance are killed and new ones started → all but the killed instance’s requests answered; then all complete again', async () => {
     const tag = `scale2-${randomSuffix()}`;
     const kafkaUids = Array.from({ length: 1500 }, (_, i) => `${tag}-k-${i}`);
-    const victim = system.opsInstances[1] as { process: { signal: (s: NodeJS.Signals) => void; exited: () => Promise<unknown> }; url: string };
+    const victim = system.opsInstances[1] as {
+      process: { signal: (s: NodeJS.Signals) => void; exited: () => Promise<unknown> };
+      url: string;
+    };
     const chainVictim = system.chains.get('chain2');
 
     const httpDuring = httpLoad(2000, `${tag}-h`, 16);
@@ -137,10 +161,15 @@ describe('scale-out: 3 ops instances and 2 instances of each chain', () => {
     );
 
     // After the change, everything completes again.
-    await waitFor('requests complete again on every instance', async () => {
-      const after = await httpLoad(60, `${tag}-after-${randomSuffix()}`, 6);
-      return [...after.values()].every((r) => r.body?.status === 'complete' && Object.keys(r.body.results).length === 3);
-    }, 60_000, 500);
+    await waitFor(
+      'requests complete again on every instance',
+      async () => {
+        const after = await httpLoad(60, `${tag}-after-${randomSuffix()}`, 6);
+        return [...after.values()].every((r) => r.body?.status === 'complete' && Object.keys(r.body.results).length === 3);
+      },
+      60_000,
+      500,
+    );
     const final = await httpLoad(300, `${tag}-final`, 12);
     expect(count([...final.values()].map(outcome))).toEqual({ '200:complete': 300 });
     expect(new Set([...final.values()].map((r) => r.url)).size).toBe(3);

@@ -67,7 +67,10 @@ export class PartitionClaim extends EventEmitter {
     const lease = this.lease;
     this.lease = undefined;
     this.held = undefined;
-    if (lease) await withTimeout(lease.revoke(), 2000, 'claim revoke').catch((err: unknown) => this.log.warn({ err }, 'could not revoke the claim; it expires with its TTL'));
+    if (lease)
+      await withTimeout(lease.revoke(), 2000, 'claim revoke').catch((err: unknown) =>
+        this.log.warn({ err }, 'could not revoke the claim; it expires with its TTL'),
+      );
   }
 
   private async claimUntilHeld(): Promise<void> {
@@ -81,7 +84,10 @@ export class PartitionClaim extends EventEmitter {
         for (let i = 0; i < partitions && !this.closing; i++) {
           const partition = (first + i) % partitions;
           const key = claimKey(this.options.prefix, partition);
-          const txn = this.options.client.if(key, 'Create', '==', 0).then(this.options.client.put(key).value(owner).lease(leaseId)).commit();
+          const txn = this.options.client
+            .if(key, 'Create', '==', 0)
+            .then(this.options.client.put(key).value(owner).lease(leaseId))
+            .commit();
           if ((await withTimeout(txn, 5000, 'claim transaction')).succeeded) {
             this.hold(lease, partition);
             return;

@@ -13,13 +13,27 @@ export function fixedPartitionsAssigner(topic: string, partitions: () => number[
       const [first, ...others] = [...members].sort((a, b) => a.memberId.localeCompare(b.memberId));
       const empty = AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: {}, userData: Buffer.alloc(0) });
       return [
-        ...(first ? [{ memberId: first.memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: { [topic]: partitions() }, userData: Buffer.alloc(0) }) }] : []),
+        ...(first
+          ? [
+              {
+                memberId: first.memberId,
+                memberAssignment: AssignerProtocol.MemberAssignment.encode({
+                  version: 1,
+                  assignment: { [topic]: partitions() },
+                  userData: Buffer.alloc(0),
+                }),
+              },
+            ]
+          : []),
         // A group meant for one member: anyone else who joins it gets nothing rather than a share.
         ...others.map((member) => ({ memberId: member.memberId, memberAssignment: empty })),
       ];
     },
     protocol({ topics }) {
-      return { name: 'FixedPartitions', metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };
+      return {
+        name: 'FixedPartitions',
+        metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
+      };
     },
   });
 }
