@@ -6,6 +6,7 @@ export * from './lib/contract/headers';
 export * from './lib/contract/json-value';
 export * from './lib/contract/message-key';
 export * from './lib/contract/ops-request';
+export * from './lib/contract/ops-request.schema';
 export * from './lib/contract/result';
 export * from './lib/contract/uid';
 export * from './lib/errors/messaging.errors';

@@ -1,11 +1,12 @@
 import type { ServiceCatalog } from '@gateway/discovery';
-import { validateOpsRequest } from '@gateway/messaging';
+import { validateOpsRequest, type OpsRequest } from '@gateway/messaging';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Gateway } from '../gateway';
-import { GatewayErrorCodes } from '../gateway.errors';
 import type { OpsMetrics } from '../ops.metrics';
 import { errorBody, fromFastifyError, httpStatusOf } from './http.errors';
+import { registerOpenApi } from './openapi';
+import { getServicesSchema, healthzSchema, metricsSchema, postRequestsSchema, readyzSchema } from './route.schemas';
 
 /** Options of {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -42,22 +43,35 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url}`)));
 
-  app.post('/requests', async (request, reply) => {
-    const validated = validateOpsRequest(request.body, { requireUid: false });
-    if (!validated.ok) return reply.status(400).send(errorBody(GatewayErrorCodes.INVALID_REQUEST, validated.reason));
-    const answer = await gateway.submit(validated.value, 'http').answer;
-    return reply.status(httpStatusOf(answer)).send(answer);
-  });
+  registerOpenApi(app);
+  // Routes in a plugin registered after the OpenAPI plugin, so it sees every one of them.
+  void app.register(async (api) => {
+    api.post<{ Body: OpsRequest }>(
+      '/requests',
+      {
+        schema: postRequestsSchema,
+        // The body schema's rules, applied by the messaging library (the same code validates ops.req).
+        validatorCompiler: () => (body) => {
+          const validated = validateOpsRequest(body, { requireUid: false });
+          return validated.ok ? { value: validated.value } : { error: new Error(validated.reason) };
+        },
+      },
+      async (request, reply) => {
+        const answer = await gateway.submit(request.body, 'http').answer;
+        return reply.status(httpStatusOf(answer)).send(answer);
+      },
+    );
 
-  app.get('/services', async () => ({ services: catalog.snapshot() }));
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    const problems = options.readiness();
-    return reply.status(problems.length === 0 ? 200 : 503).send({ ready: problems.length === 0, problems });
-  });
-  app.get('/metrics', async (_request, reply) => {
-    options.beforeScrape?.();
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    api.get('/services', { schema: getServicesSchema }, async () => ({ services: catalog.snapshot() }));
+    api.get('/healthz', { schema: healthzSchema }, async () => ({ status: 'ok' }));
+    api.get('/readyz', { schema: readyzSchema }, async (_request, reply) => {
+      const problems = options.readiness();
+      return reply.status(problems.length === 0 ? 200 : 503).send({ ready: problems.length === 0, problems });
+    });
+    api.get('/metrics', { schema: metricsSchema }, async (_request, reply) => {
+      options.beforeScrape?.();
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
   });
   return app;
 }

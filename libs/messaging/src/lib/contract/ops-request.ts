@@ -1,7 +1,7 @@
+import Ajv, { type ErrorObject } from 'ajv';
 import { MessagingErrorCodes } from '../errors/messaging.errors';
-import { isJsonObject } from './json-value';
+import { OPS_KAFKA_REQUEST_SCHEMA, OPS_REQUEST_SCHEMA } from './ops-request.schema';
 import { invalid, valid, type Validated } from './result';
-import { isValidUid } from './uid';
 
 /** How many `ok` replies complete a request: every asked service, the first one, or the first k. */
 export type Completion = 'all' | 'any' | number;
@@ -15,14 +15,7 @@ export interface OpsRequest {
   completion?: Completion;
 }
 
-/** Bounds of `timeoutMs` (contract §3). */
-export const TIMEOUT_MS_MIN = 1;
-export const TIMEOUT_MS_MAX = 600_000;
-
-/** A chain service name: what may stand before `.req` in a topic name. */
-export const SERVICE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
-
-const KNOWN_FIELDS = new Set(['uid', 'payload', 'timeoutMs', 'services', 'completion']);
+export { SERVICE_NAME_PATTERN, TIMEOUT_MS_MAX, TIMEOUT_MS_MIN } from './ops-request.limits';
 
 /** Options of {@link validateOpsRequest}. */
 export interface OpsRequestRules {
@@ -30,45 +23,39 @@ export interface OpsRequestRules {
   requireUid: boolean;
 }
 
+const ajv = new Ajv({ allErrors: false, strict: false });
+const validators = {
+  http: ajv.compile(OPS_REQUEST_SCHEMA),
+  kafka: ajv.compile(OPS_KAFKA_REQUEST_SCHEMA),
+};
+
 /**
- * Checks a decoded value against contract §3 and returns the request, or the first rule it breaks
- * (named by field, so a client can fix it). Unknown fields are refused rather than ignored.
+ * Checks a decoded value against contract §3 — the rules of {@link OPS_REQUEST_SCHEMA} — and returns
+ * the request, or the first rule it breaks, named by field so a client can fix it. Unknown fields
+ * are refused rather than ignored.
  */
 export function validateOpsRequest(value: unknown, rules: OpsRequestRules): Validated<OpsRequest> {
-  const bad = (reason: string) => invalid<OpsRequest>(MessagingErrorCodes.ENVELOPE_INVALID, reason);
-  if (!isJsonObject(value)) return bad('request must be a JSON object');
-  for (const field of Object.keys(value)) {
-    if (!KNOWN_FIELDS.has(field)) return bad(`unknown field "${field}"`);
+  const validate = rules.requireUid ? validators.kafka : validators.http;
+  if (validate(value)) return valid(value as OpsRequest);
+  const error = validate.errors?.[0];
+  return invalid(MessagingErrorCodes.ENVELOPE_INVALID, error ? reasonFor(error, value) : 'request is invalid');
+}
+
+/** Turns the first schema violation into the message a client reads. */
+function reasonFor(error: ErrorObject, value: unknown): string {
+  const [, field, index] = error.instancePath.split('/');
+  if (field === undefined) {
+    if (error.keyword === 'type') return 'request must be a JSON object';
+    if (error.keyword === 'additionalProperties') return `unknown field "${String(error.params['additionalProperty'])}"`;
+    if (error.keyword === 'required') return `"${String(error.params['missingProperty'])}" is required`;
+    return `request ${error.message ?? 'is invalid'}`;
   }
-  const { uid, payload, timeoutMs, services, completion } = value;
-  if (uid === undefined) {
-    if (rules.requireUid) return bad('"uid" is required');
-  } else if (!isValidUid(uid)) {
-    return bad('"uid" must be 1-128 characters of A-Za-z0-9._:-');
+  if (field === 'services' && error.keyword === 'uniqueItems') return '"services" names a service twice';
+  if (field === 'services' && index !== undefined) {
+    const name = (value as { services: unknown[] }).services[Number(index)];
+    return `"services" holds an invalid name: ${JSON.stringify(name)}`;
   }
-  if (!('payload' in value)) return bad('"payload" is required');
-  if (timeoutMs !== undefined) {
-    if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < TIMEOUT_MS_MIN || timeoutMs > TIMEOUT_MS_MAX) {
-      return bad(`"timeoutMs" must be an integer from ${TIMEOUT_MS_MIN} to ${TIMEOUT_MS_MAX}`);
-    }
-  }
-  if (services !== undefined) {
-    if (!Array.isArray(services) || services.length === 0) return bad('"services" must be a non-empty array of service names');
-    for (const name of services) {
-      if (typeof name !== 'string' || !SERVICE_NAME_PATTERN.test(name))
-        return bad(`"services" holds an invalid name: ${JSON.stringify(name)}`);
-    }
-    if (new Set(services).size !== services.length) return bad('"services" names a service twice');
-  }
-  if (completion !== undefined && completion !== 'all' && completion !== 'any') {
-    if (typeof completion !== 'number' || !Number.isInteger(completion) || completion < 1) {
-      return bad('"completion" must be "all", "any" or a positive integer');
-    }
-  }
-  const request: OpsRequest = { payload };
-  if (uid !== undefined) request.uid = uid as string;
-  if (timeoutMs !== undefined) request.timeoutMs = timeoutMs as number;
-  if (services !== undefined) request.services = services as string[];
-  if (completion !== undefined) request.completion = completion as Completion;
-  return valid(request);
+  const property = OPS_REQUEST_SCHEMA.properties[field as keyof typeof OPS_REQUEST_SCHEMA.properties];
+  const reason = property && 'x-reason' in property ? property['x-reason'] : error.message;
+  return `"${field}" ${reason}`;
 }

@@ -24,6 +24,9 @@ class FakeConsumer extends EventEmitter {
       this.emit(EVENTS.FETCH, { payload: {} });
     });
   }
+  pause(): void {
+    return undefined;
+  }
   async stop(): Promise<void> {
     return undefined;
   }

@@ -98,10 +98,12 @@ export class MessageConsumer<T> {
     this.state = 'closing';
     this.capacityWaiters.splice(0).forEach((wake) => wake());
     const consumer = this.consumer;
-    if (consumer) await consumer.stop().catch((error: unknown) => this.log.warn({ err: error }, 'stop failed'));
+    // Stop fetching but stay in the group, so what finishes while draining can still be committed.
+    consumer?.pause([{ topic: this.options.topic }]);
     await Promise.race([Promise.allSettled([...this.running]), delay(graceMs)]);
     clearTimeout(this.commitTimer);
     await this.flushCommits(consumer);
+    if (consumer) await consumer.stop().catch((error: unknown) => this.log.warn({ err: error }, 'stop failed'));
     if (consumer) await consumer.disconnect().catch((error: unknown) => this.log.warn({ err: error }, 'disconnect failed'));
     this.state = 'closed';
   }

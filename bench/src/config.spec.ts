@@ -1,0 +1,59 @@
+import { ConfigError, DEFAULTS, localOnly, parseConfig, parseFlags, QUICK } from './config';
+
+describe('parseConfig', () => {
+  it('has the documented defaults', () => {
+    const c = parseConfig([], {});
+    expect(c.rates).toEqual([250, 500, 1000, 2000, 3000]);
+    expect(c.floorRates).toEqual(c.rates);
+    expect(c).toMatchObject({
+      quick: false,
+      warmupS: 3,
+      durationS: 10,
+      closedDurationS: 10,
+      concurrency: DEFAULTS.concurrency,
+      phases: ['http', 'kafka', 'floor'],
+    });
+    expect(c.kafkaBrokers).toBe('127.0.0.1:9092');
+    expect(c.isolatedTopics).toBe(true);
+    expect(parseConfig(['--shared-topics'], {}).isolatedTopics).toBe(false);
+    expect(parseConfig([], { BENCH_SHARED_TOPICS: '1' }).isolatedTopics).toBe(false);
+  });
+
+  it('--quick: two short steps', () => {
+    const c = parseConfig(['--quick'], {});
+    expect(c.rates).toEqual([...QUICK.rates]);
+    expect(c.durationS).toBe(QUICK.durationS);
+    expect(c.quick).toBe(true);
+  });
+
+  it('flags beat variables, both forms of flags work', () => {
+    const c = parseConfig(['--rates', '100,200', '--duration=2', '--phases=floor,http'], {
+      BENCH_RATES: '7',
+      BENCH_WARMUP: '0',
+      BENCH_FLOOR_RATES: '50',
+    });
+    expect(c.rates).toEqual([100, 200]);
+    expect(c.floorRates).toEqual([50]);
+    expect(c.durationS).toBe(2);
+    expect(c.warmupS).toBe(0);
+    expect(c.phases).toEqual(['http', 'floor']);
+  });
+
+  it('refuses what it does not understand, naming it', () => {
+    expect(() => parseConfig(['--rate=5'], {})).toThrow(/unknown option --rate/);
+    expect(() => parseConfig(['--rates=0'], {})).toThrow(ConfigError);
+    expect(() => parseConfig(['--rates=1.5'], {})).toThrow(/integer/);
+    expect(() => parseConfig(['--duration=9999'], {})).toThrow(/--duration/);
+    expect(() => parseConfig(['--phases=http,gpu'], {})).toThrow(/gpu/);
+    expect(() => parseFlags(['--rates'])).toThrow(/needs a value/);
+    expect(() => parseFlags(['--bogus', '1'])).toThrow(/unknown option --bogus/);
+    expect(() => parseFlags(['fast'])).toThrow(/unexpected argument/);
+  });
+
+  it('only ever targets this machine', () => {
+    expect(localOnly('127.0.0.1:9092,localhost:9093', 'KAFKA_BROKERS')).toBe('127.0.0.1:9092,localhost:9093');
+    expect(localOnly('http://127.0.0.1:2379', 'ETCD_ENDPOINTS')).toBe('http://127.0.0.1:2379');
+    expect(() => parseConfig([], { KAFKA_BROKERS: 'kafka.example.com:9092' })).toThrow(/only targets this machine/);
+    expect(() => parseConfig([], { ETCD_ENDPOINTS: 'http://10.0.0.2:2379' })).toThrow(ConfigError);
+  });
+});

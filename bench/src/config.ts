@@ -1,0 +1,182 @@
+export type PhaseName = 'http' | 'kafka' | 'floor';
+export const ALL_PHASES: readonly PhaseName[] = ['http', 'kafka', 'floor'];
+
+/** Everything a run is told. Durations in seconds. */
+export interface BenchConfig {
+  quick: boolean;
+  phases: PhaseName[];
+  /** Open-loop offered rates (req/s) of the gateway phases. */
+  rates: number[];
+  /** Open-loop offered rates of the floor (default: the same). */
+  floorRates: number[];
+  warmupS: number;
+  durationS: number;
+  closedWarmupS: number;
+  closedDurationS: number;
+  /** Closed loop: requests outstanding at once (HTTP connections / Kafka uids in flight). */
+  concurrency: number;
+  /** Most HTTP connections the open-loop generator opens. */
+  httpSockets: number;
+  /** Wait for late answers after a step, before counting them missing. */
+  drainS: number;
+  /**
+   * Run the services under TOPIC_PREFIX=bench.<run>. (their own ops.req, chainN.req, ops.resp and
+   * consumer groups, deleted at the end) — false with --shared-topics: the contract's plain names.
+   */
+  isolatedTopics: boolean;
+  kafkaBrokers: string;
+  etcdEndpoints: string;
+}
+
+export const DEFAULTS = {
+  rates: [250, 500, 1000, 2000, 3000],
+  warmupS: 3,
+  durationS: 10,
+  closedWarmupS: 3,
+  closedDurationS: 10,
+  concurrency: 128,
+  httpSockets: 512,
+  drainS: 8,
+} as const;
+
+export const QUICK = {
+  rates: [200, 500],
+  warmupS: 1,
+  durationS: 3,
+  closedWarmupS: 1,
+  closedDurationS: 3,
+  concurrency: 64,
+} as const;
+
+export const USAGE = `usage: npm run bench -- [options]
+
+  --quick                 smoke run: 2 short steps (${QUICK.rates.join(', ')} req/s, ${QUICK.durationS} s) and a ${QUICK.closedDurationS} s closed loop
+  --rates=A,B,…           open-loop rates in req/s        (BENCH_RATES, default ${DEFAULTS.rates.join(',')})
+  --floor-rates=A,B,…     open-loop rates of the floor    (BENCH_FLOOR_RATES, default: --rates)
+  --duration=S            seconds measured per step       (BENCH_DURATION, default ${DEFAULTS.durationS})
+  --warmup=S              warm-up seconds before a step   (BENCH_WARMUP, default ${DEFAULTS.warmupS})
+  --closed-duration=S     seconds of the closed loop      (BENCH_CLOSED_DURATION, default ${DEFAULTS.closedDurationS})
+  --concurrency=N         closed-loop requests in flight  (BENCH_CONCURRENCY, default ${DEFAULTS.concurrency})
+  --http-sockets=N        most HTTP connections           (BENCH_HTTP_SOCKETS, default ${DEFAULTS.httpSockets})
+  --drain=S               wait for late answers per step  (BENCH_DRAIN, default ${DEFAULTS.drainS})
+  --phases=http,kafka,floor  which parts to run           (BENCH_PHASES, default all)
+  --shared-topics         use the plain topic names (ops.req, chainN.req) instead of a
+                          TOPIC_PREFIX of the run's own  (BENCH_SHARED_TOPICS=1)
+  --help
+
+Kafka and etcd: KAFKA_BROKERS (default 127.0.0.1:9092), ETCD_ENDPOINTS (default http://127.0.0.1:2379).`;
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+const KNOWN = new Set([
+  'quick',
+  'help',
+  'rates',
+  'floor-rates',
+  'duration',
+  'warmup',
+  'closed-duration',
+  'concurrency',
+  'http-sockets',
+  'drain',
+  'phases',
+  'shared-topics',
+]);
+
+/** `--name=value` / `--name value` flags into a map (`--quick` → "true"). */
+export function parseFlags(argv: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}"`);
+    const eq = arg.indexOf('=');
+    if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+    else if (arg === '--quick' || arg === '--help' || arg === '--shared-topics') flags.set(arg.slice(2), 'true');
+    else if (!KNOWN.has(arg.slice(2))) throw new ConfigError(`unknown option ${arg}`);
+    else {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new ConfigError(`${arg} needs a value`);
+      flags.set(arg.slice(2), value);
+      i++;
+    }
+  }
+  return flags;
+}
+
+function num(raw: string, what: string, min: number, max: number, integer: boolean): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new ConfigError(`${what} must be ${integer ? 'an integer' : 'a number'} in ${min}..${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function rateList(raw: string, what: string): number[] {
+  const rates = raw.split(',').map((r) => num(r, what, 1, 50_000, true));
+  if (rates.length === 0 || rates.length > 20) throw new ConfigError(`${what}: 1 to 20 rates`);
+  return rates;
+}
+
+/** The configuration from flags (first), then BENCH_* variables, then the defaults (or --quick's). */
+export function parseConfig(argv: readonly string[], env: Env): BenchConfig {
+  const flags = parseFlags(argv);
+  for (const name of flags.keys()) if (!KNOWN.has(name)) throw new ConfigError(`unknown option --${name}`);
+  const pick = (flag: string, variable: string): string | undefined => flags.get(flag) ?? env[variable];
+  const quick = flags.get('quick') === 'true' || env['BENCH_QUICK'] === '1';
+  const base = quick ? { ...DEFAULTS, ...QUICK } : DEFAULTS;
+
+  const seconds = (flag: string, variable: string, fallback: number, min = 0.5): number => {
+    const raw = pick(flag, variable);
+    return raw === undefined ? fallback : num(raw, `--${flag}`, min, 600, false);
+  };
+  const integer = (flag: string, variable: string, fallback: number, max: number): number => {
+    const raw = pick(flag, variable);
+    return raw === undefined ? fallback : num(raw, `--${flag}`, 1, max, true);
+  };
+
+  const ratesRaw = pick('rates', 'BENCH_RATES');
+  const rates = ratesRaw === undefined ? [...base.rates] : rateList(ratesRaw, '--rates');
+  const floorRaw = pick('floor-rates', 'BENCH_FLOOR_RATES');
+  const phasesRaw = pick('phases', 'BENCH_PHASES');
+  const phases = phasesRaw === undefined ? [...ALL_PHASES] : phasesRaw.split(',').map((p) => p.trim());
+  for (const p of phases)
+    if (!(ALL_PHASES as readonly string[]).includes(p)) throw new ConfigError(`unknown phase "${p}" (http, kafka, floor)`);
+
+  return {
+    quick,
+    phases: ALL_PHASES.filter((p) => phases.includes(p)),
+    rates,
+    floorRates: floorRaw === undefined ? rates : rateList(floorRaw, '--floor-rates'),
+    warmupS: seconds('warmup', 'BENCH_WARMUP', base.warmupS, 0),
+    durationS: seconds('duration', 'BENCH_DURATION', base.durationS),
+    closedWarmupS: base.closedWarmupS,
+    closedDurationS: seconds('closed-duration', 'BENCH_CLOSED_DURATION', base.closedDurationS),
+    concurrency: integer('concurrency', 'BENCH_CONCURRENCY', base.concurrency, 5000),
+    httpSockets: integer('http-sockets', 'BENCH_HTTP_SOCKETS', base.httpSockets, 5000),
+    drainS: seconds('drain', 'BENCH_DRAIN', base.drainS, 1),
+    isolatedTopics: !(flags.get('shared-topics') === 'true' || env['BENCH_SHARED_TOPICS'] === '1'),
+    kafkaBrokers: localOnly(env['KAFKA_BROKERS'] ?? '127.0.0.1:9092', 'KAFKA_BROKERS'),
+    etcdEndpoints: localOnly(env['ETCD_ENDPOINTS'] ?? 'http://127.0.0.1:2379', 'ETCD_ENDPOINTS'),
+  };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The benchmark only ever loads this machine: every host of a list must be a loopback one. */
+export function localOnly(list: string, variable: string): string {
+  for (const entry of list.split(',')) {
+    const host = entry
+      .trim()
+      .replace(/^[a-z]+:\/\//, '')
+      .replace(/:\d+\/?$/, '');
+    if (!LOOPBACK.has(host)) throw new ConfigError(`${variable}: the benchmark only targets this machine (127.0.0.1), got "${entry}"`);
+  }
+  return list;
+}
+
+/** The help text was asked for. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}

@@ -1,0 +1,58 @@
+import type { BenchConfig } from '../config';
+import type { StepStats } from '../load/collector';
+import type { ProcessLifetime, ProcessUsage } from '../procs/sampler';
+
+/** The four series of a run. */
+export type SeriesName = 'http' | 'kafka' | 'floor-1hop' | 'floor-fanout';
+
+export const SERIES_LABELS: Record<SeriesName, string> = {
+  http: 'gateway over HTTP',
+  kafka: 'gateway over Kafka ops.req',
+  'floor-1hop': 'floor: Kafka one hop',
+  'floor-fanout': 'floor: Kafka 3-way fan-out',
+};
+
+/** One load step and what every process used meanwhile. */
+export interface StepResult extends StepStats {
+  mode: 'open' | 'closed';
+  /** Open loop: the fixed rate offered; closed loop: null. */
+  offeredRps: number | null;
+  /** Closed loop: requests in flight. */
+  concurrency: number | null;
+  processes: Record<string, ProcessUsage>;
+  /** Watched processes that went away or restarted during the window (e.g. the broker): figures not comparable. */
+  disturbances: string[];
+}
+
+export interface SeriesResult {
+  name: SeriesName;
+  label: string;
+  open: StepResult[];
+  closed: StepResult | null;
+  /** Set when the series could not be completed. */
+  failure?: string;
+}
+
+/** Gateway versus floor, for one gateway series against one floor series. */
+export interface FloorRatio {
+  gateway: SeriesName;
+  floor: SeriesName;
+  /** Closed-loop achieved req/s of the gateway over the floor's (lower is worse). */
+  maxThroughput: number | null;
+  /** Per offered rate both ran: gateway p50 and p99 over the floor's (higher is worse). */
+  byRate: Array<{ offeredRps: number; p50: number | null; p99: number | null }>;
+}
+
+export interface BenchResult {
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+  host: { cpus: number; node: string; platform: string; kernel: string };
+  config: BenchConfig;
+  runId: string;
+  series: SeriesResult[];
+  ratios: FloorRatio[];
+  /** CPU seconds over the run and peak RSS (VmHWM) of every process watched. */
+  processes: Record<string, ProcessLifetime>;
+  warnings: string[];
+}
