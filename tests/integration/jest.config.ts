@@ -8,6 +8,7 @@ export default {
   rootDir: '../..',
   testMatch: ['<rootDir>/tests/integration/src/specs/**/*.int.spec.ts', '<rootDir>/libs/*/test/integration/**/*.int.spec.ts'],
   globalSetup: '<rootDir>/tests/integration/src/support/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/integration/src/support/global-teardown.ts',
   testTimeout: 90_000,
   maxWorkers: 1,
 };

@@ -9,6 +9,7 @@ export default {
   rootDir: '../..',
   testMatch: ['<rootDir>/tests/integration/src/faults/**/*.fault.spec.ts'],
   globalSetup: '<rootDir>/tests/integration/src/support/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/integration/src/support/global-teardown.ts',
   testTimeout: 120_000,
   maxWorkers: 1,
 };

@@ -1,4 +1,4 @@
-import { createLogger, installShutdown } from '@gateway/messaging';
+import { createLogger, installShutdown, setupTracing } from '@gateway/messaging';
 import { readOpsConfig } from './app/ops.config';
 import { OpsRuntime } from './app/ops.runtime';
 
@@ -11,8 +11,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger('ops', config.logLevel);
+  let tracing;
+  try {
+    tracing = setupTracing('ops');
+  } catch (error) {
+    process.stderr.write(`ops: invalid configuration: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
   const runtime = new OpsRuntime(config, logger);
-  installShutdown(logger, () => runtime.close(), config.shutdownGraceMs);
+  installShutdown(logger, () => runtime.close().finally(() => tracing.shutdown()), config.shutdownGraceMs);
   try {
     await runtime.start();
   } catch (error) {

@@ -33,6 +33,10 @@ export * from './lib/kafka/kafka.publisher';
 export * from './lib/kafka/message-consumer';
 export * from './lib/kafka/topic-admin';
 
+// Observability.
+export * from './lib/observability/health.server';
+export * from './lib/observability/tracing';
+
 // Chain service runtime and the client of ops.
 export * from './lib/chain/chain-error';
 export * from './lib/chain/chain.config';

@@ -32,6 +32,12 @@ export interface GatewayOptions {
   onAnswer?: (answer: OpsAnswer, source: RequestSource, seconds: number) => void;
 }
 
+/** The trace a request belongs to: headers to carry on (W3C `traceparent`) and the id logs name. */
+export interface RequestTrace {
+  headers: Record<string, string>;
+  traceId: string | undefined;
+}
+
 /** A submitted request: its uid, whether it joined one in flight, and its answer to come. */
 export interface Submission {
   uid: string;
@@ -58,12 +64,12 @@ export class Gateway {
   }
 
   /** Submits a request; refusals (no services, at capacity, shutting down) come back as answers too. */
-  submit(request: OpsRequest, source: RequestSource): Submission {
+  submit(request: OpsRequest, source: RequestSource, trace?: RequestTrace): Submission {
     const uid = request.uid ?? newUid();
     const running = this.answers.get(uid);
     if (running) return { uid, joined: true, answer: running };
     const started = process.hrtime.bigint();
-    const answer = this.start(uid, request).then((result) => {
+    const answer = this.start(uid, request, trace).then((result) => {
       this.answers.delete(uid);
       this.capacityWaiters.shift()?.();
       this.options.onAnswer?.(result, source, Number(process.hrtime.bigint() - started) / 1e9);
@@ -91,7 +97,7 @@ export class Gateway {
     await Promise.allSettled([...this.answers.values()]);
   }
 
-  private async start(uid: string, request: OpsRequest): Promise<OpsAnswer> {
+  private async start(uid: string, request: OpsRequest, trace: RequestTrace | undefined): Promise<OpsAnswer> {
     if (this.closing) return refusal(uid, GatewayErrorCodes.SHUTTING_DOWN, 'ops is shutting down');
     if (this.answers.size >= this.options.maxInFlight) {
       return refusal(uid, GatewayErrorCodes.AT_CAPACITY, `ops holds ${this.options.maxInFlight} requests, its limit`);
@@ -116,8 +122,10 @@ export class Gateway {
       timeoutMs,
       preset: Object.fromEntries(asked.filter((name) => !live.has(name)).map((name) => [name, { status: 'left' as const }])),
     });
-    const log = this.options.logger.child({ uid });
-    const messages = reachable.map((name) => this.broadcastTo(live.get(name) as string, uid, request.payload, deadline, replyPartition));
+    const log = this.options.logger.child({ uid, traceId: trace?.traceId });
+    const messages = reachable.map((name) =>
+      this.broadcastTo(live.get(name) as string, uid, request.payload, deadline, replyPartition, trace),
+    );
     try {
       await this.options.publisher.publish(messages);
       log.debug({ services: reachable, timeoutMs }, 'broadcast sent');
@@ -132,8 +140,15 @@ export class Gateway {
     return aggregate;
   }
 
-  private broadcastTo(topic: string, uid: string, payload: unknown, deadline: number, replyPartition: number | undefined): OutgoingMessage {
-    const headers: Record<string, string> = { [Headers.REPLY_TO]: this.options.replyTopic };
+  private broadcastTo(
+    topic: string,
+    uid: string,
+    payload: unknown,
+    deadline: number,
+    replyPartition: number | undefined,
+    trace: RequestTrace | undefined,
+  ): OutgoingMessage {
+    const headers: Record<string, string> = { ...trace?.headers, [Headers.REPLY_TO]: this.options.replyTopic };
     if (replyPartition !== undefined) headers[Headers.REPLY_PARTITION] = String(replyPartition);
     return { topic, key: uid, value: JSON.stringify({ uid, payload, deadline }), headers };
   }

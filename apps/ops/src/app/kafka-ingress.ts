@@ -4,6 +4,10 @@ import {
   Headers,
   invalid,
   MessageConsumer,
+  SpanKind,
+  startSpan,
+  traceHeaders,
+  traceIdOf,
   MessagingErrorCodes,
   valid,
   validateOpsRequest,
@@ -15,6 +19,7 @@ import {
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Gateway } from './gateway';
+import { endSpan } from './request-span';
 
 /** Options of {@link createKafkaIngress}. */
 export interface KafkaIngressOptions {
@@ -64,16 +69,21 @@ export function createKafkaIngress(options: KafkaIngressOptions): MessageConsume
       const request = checkKey(message.key, validateOpsRequest(json.value, { requireUid: true }));
       return request.ok ? valid({ request: request.value, replyTo }) : request;
     },
-    handle: async ({ request, replyTo }) => {
+    handle: async ({ request, replyTo }, message) => {
       await gateway.waitForCapacity();
-      const submission = gateway.submit(request, 'kafka');
+      const span = startSpan(`${options.topics.opsReq} process`, SpanKind.CONSUMER, message.headers, {
+        'messaging.destination.name': options.topics.opsReq,
+      });
+      const trace = { headers: traceHeaders(span), traceId: traceIdOf(span) };
+      const submission = gateway.submit(request, 'kafka', trace);
       const answer = await submission.answer;
+      endSpan(span, answer);
       if (submission.joined) {
         options.logger.info({ uid: submission.uid }, 'request joined the one in flight with the same uid');
         return;
       }
       await options.ensureTopic(replyTo);
-      await publisher.publish([{ topic: replyTo, key: submission.uid, value: JSON.stringify(answer) }]);
+      await publisher.publish([{ topic: replyTo, key: submission.uid, value: JSON.stringify(answer), headers: trace.headers }]);
     },
   });
 }

@@ -1,11 +1,11 @@
 import { etcdctl, grantLease } from '../support/etcdctl';
 import { randomSuffix } from '../support/infra';
-import { headersOf, kcat, produce, readUntil } from '../support/plain-kafka';
+import { createTopic, headersOf, kcat, produce, readUntil } from '../support/plain-kafka';
 import { ORDER, System } from '../support/system';
 import { waitFor } from '../support/wait-for';
 
 describe('the working system: ops and chain1..3 on the real Kafka and etcd', () => {
-  const system = new System();
+  const system = new System({ env: { LOG_LEVEL: 'debug' } });
 
   beforeAll(() => system.start(), 120_000);
   afterAll(() => system.stop());
@@ -113,5 +113,36 @@ describe('the working system: ops and chain1..3 on the real Kafka and etcd', () 
 
     const tooLarge = await system.request({ payload: 'x'.repeat(2 * 1024 * 1024) });
     expect(tooLarge.status).toBe(413);
+  });
+
+  it('carries a W3C traceparent from the HTTP request through Kafka to the chains and back; logs name the trace', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const uid = `traced-${randomSuffix()}`;
+    const response = await fetch(`${system.opsUrl}/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      body: JSON.stringify({ uid, payload: ORDER }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    for (const name of ['chain1', 'chain2', 'chain3']) {
+      const line = await waitFor(`${name} to log the request`, () => system.chains.get(name)?.find((l) => l['uid'] === uid));
+      expect({ name, traceId: line['traceId'] }).toEqual({ name, traceId });
+    }
+    const formed = await waitFor('ops to log the aggregate', () =>
+      system.ops.find((l) => l['uid'] === uid && l.msg === 'aggregate formed'),
+    );
+    expect(formed['traceId']).toBe(traceId);
+
+    const kafkaUid = `traced-k-${randomSuffix()}`;
+    const replyTo = `${system.topics.opsAgg}.traced`;
+    await createTopic(replyTo, 3);
+    await produce(system.topics.opsReq, {
+      key: kafkaUid,
+      value: JSON.stringify({ uid: kafkaUid, payload: ORDER }),
+      headers: { 'reply-to': replyTo, traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
+    const answer = await readUntil(replyTo, (m) => m.key?.toString() === kafkaUid);
+    expect(headersOf(answer)['traceparent']).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
   });
 });

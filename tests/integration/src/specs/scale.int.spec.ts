@@ -58,13 +58,11 @@ describe('scale-out: 3 ops instances and 2 instances of each chain', () => {
     for (let i = 0; i < uids.length; i += 200) {
       await producer.send({
         topic: system.topics.opsReq,
-        messages: uids
-          .slice(i, i + 200)
-          .map((uid) => ({
-            key: uid,
-            value: JSON.stringify({ uid, payload: ORDER, timeoutMs: 5000, services: CHAINS }),
-            headers: { 'reply-to': replyTo() },
-          })),
+        messages: uids.slice(i, i + 200).map((uid) => ({
+          key: uid,
+          value: JSON.stringify({ uid, payload: ORDER, timeoutMs: 5000, services: CHAINS }),
+          headers: { 'reply-to': replyTo() },
+        })),
       });
     }
     await producer.disconnect();

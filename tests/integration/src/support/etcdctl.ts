@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ETCD_ENDPOINTS } from './infra';
+import { etcdEndpoints } from './infra';
 
 const exec = promisify(execFile);
 
 /** Runs etcd's own command-line client against the test etcd (ETCDCTL_API=3). */
 export async function etcdctl(...args: string[]): Promise<string> {
-  const { stdout } = await exec('etcdctl', [`--endpoints=${ETCD_ENDPOINTS}`, ...args], {
+  const { stdout } = await exec('etcdctl', [`--endpoints=${etcdEndpoints()}`, ...args], {
     env: { ...process.env, ETCDCTL_API: '3' },
     timeout: 10_000,
   });

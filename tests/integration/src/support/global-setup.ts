@@ -1,29 +1,91 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ETCD_ENDPOINTS, KAFKA_BROKERS } from './infra';
+import { Kafka, logLevel } from 'kafkajs';
+import { dockerAvailable, shared, startContainers, STARTED_KEY, stopContainers } from './containers';
+import { etcdEndpoints, kafkaBrokers } from './infra';
 
-/** Checks, before any test, that the real Kafka and etcd answer and the service bundles are built. */
-export default async function globalSetup(): Promise<void> {
-  process.stdout.write(`\nintegration tests use Kafka ${KAFKA_BROKERS} and etcd ${ETCD_ENDPOINTS}\n`);
+/** The part of Jest's project config used here. */
+interface ProjectConfig {
+  displayName?: string | { name: string };
+}
+
+/**
+ * Before any test: chooses where Kafka and etcd come from and prints it in one line, then checks
+ * that the service bundles are built, Kafka answers and etcd is healthy.
+ *
+ * - KAFKA_BROKERS / ETCD_ENDPOINTS given: those (and the local stack's address for one not given);
+ * - else, a Docker engine answers: Kafka and etcd in containers (testcontainers), whose addresses go
+ *   into KAFKA_BROKERS / ETCD_ENDPOINTS for the tests and the service processes they start;
+ * - else the local stack (scripts/stack.sh; scripts/test.sh starts it).
+ * The fault suite always uses the local stack: it kills and restarts it through scripts/stack.sh.
+ */
+export default async function globalSetup(_globalConfig: unknown, project: ProjectConfig = {}): Promise<void> {
   for (const app of ['ops', 'chain1', 'chain2', 'chain3']) {
     const bundle = join(__dirname, '../../../../dist/apps', app, 'main.cjs');
     if (!existsSync(bundle)) throw new Error(`${bundle} is missing: build first (npx nx run-many -t build)`);
   }
-  const admin = new Kafka({ brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  const suite = typeof project.displayName === 'string' ? project.displayName : project.displayName?.name;
+  const source = await chooseInfrastructure(suite === 'faults');
+  process.stdout.write(`\ninfrastructure: ${source} — Kafka ${kafkaBrokers()}, etcd ${etcdEndpoints()}\n`);
+  const missing = ['kcat', 'etcdctl'].filter((tool) => !onPath(tool));
+  if (missing.length > 0) process.stdout.write(`note: ${missing.join(', ')} not on PATH: the tests that use them will fail\n`);
+  try {
+    await checkKafka();
+    await checkEtcd();
+  } catch (error) {
+    await stopContainers(shared[STARTED_KEY]?.containers ?? []);
+    shared[STARTED_KEY] = undefined;
+    throw error;
+  }
+}
+
+/** Decides, starts the containers when they are chosen, and says why (the text after "infrastructure: "). */
+async function chooseInfrastructure(faultSuite: boolean): Promise<string> {
+  const given = ['KAFKA_BROKERS', 'ETCD_ENDPOINTS'].filter((name) => process.env[name]);
+  if (given.length > 0) {
+    const rest = given.length === 1 ? `; ${given[0] === 'KAFKA_BROKERS' ? 'etcd' : 'Kafka'} from the local stack` : '';
+    return `from the environment (${given.join(', ')} set${rest})`;
+  }
+  if (faultSuite) return 'local stack (the fault suite kills and restarts Kafka and etcd through scripts/stack.sh)';
+  const docker = await dockerAvailable();
+  if (!docker.available) return `local stack (no Docker engine: ${docker.reason})`;
+  const started = await startContainers();
+  shared[STARTED_KEY] = started;
+  process.env['KAFKA_BROKERS'] = started.kafkaBrokers;
+  process.env['ETCD_ENDPOINTS'] = started.etcdEndpoints;
+  return 'testcontainers';
+}
+
+const HINT = 'start the local stack (npm run stack -- start), or set KAFKA_BROKERS / ETCD_ENDPOINTS';
+
+async function checkKafka(): Promise<void> {
+  const admin = new Kafka({ brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
   try {
     await admin.connect();
     await admin.describeCluster();
   } catch (error) {
-    throw new Error(`Kafka at ${KAFKA_BROKERS} does not answer (start it: npm run stack start): ${(error as Error).message}`);
+    throw new Error(`Kafka at ${kafkaBrokers()} does not answer (${HINT}): ${(error as Error).message}`);
   } finally {
     await admin.disconnect();
   }
-  const health = await fetch(`${ETCD_ENDPOINTS.split(',')[0]}/health`).then(
+}
+
+async function checkEtcd(): Promise<void> {
+  const health = await fetch(`${etcdEndpoints().split(',')[0]}/health`).then(
     (r) => r.json() as Promise<{ health?: string }>,
     (error: Error) => ({ error: error.message }),
   );
   if (!('health' in health) || health.health !== 'true') {
-    throw new Error(`etcd at ${ETCD_ENDPOINTS} is not healthy (start it: npm run stack start): ${JSON.stringify(health)}`);
+    throw new Error(`etcd at ${etcdEndpoints()} is not healthy (${HINT}): ${JSON.stringify(health)}`);
+  }
+}
+
+function onPath(command: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,13 +1,17 @@
 import { Kafka, logLevel, Partitioners, type IHeaders, type KafkaMessage } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { KAFKA_BROKERS, randomSuffix } from './infra';
+import { kafkaBrokers, randomSuffix } from './infra';
 import { waitFor } from './wait-for';
 
 const exec = promisify(execFile);
 
 /** A bare kafkajs client, none of the project's wrappers: what another team's service would use. */
-export const plainKafka = new Kafka({ brokers: KAFKA_BROKERS.split(','), clientId: 'integration-tests', logLevel: logLevel.NOTHING });
+export const plainKafka = new Kafka({
+  brokers: () => kafkaBrokers().split(','),
+  clientId: 'integration-tests',
+  logLevel: logLevel.NOTHING,
+});
 
 /** Produces one message with the bare client. */
 export async function produce(
@@ -65,7 +69,7 @@ export function headersOf(message: KafkaMessage): Record<string, string> {
 
 /** Runs kcat (a plain C Kafka client, installed by scripts/stack.sh) with the test broker. */
 export async function kcat(args: string[], input?: string): Promise<string> {
-  const child = exec('kcat', ['-b', KAFKA_BROKERS, ...args], { timeout: 15_000 });
+  const child = exec('kcat', ['-b', kafkaBrokers(), ...args], { timeout: 15_000 });
   if (input !== undefined) {
     child.child.stdin?.end(input);
   }

@@ -1,7 +1,7 @@
 import { topicNames, type Aggregate, type OpsAnswer, type TopicNames } from '@gateway/messaging';
 import { HandMadeChain, type HandMadeBehaviour } from './hand-made-chain';
 import { etcdctl, grantLease } from './etcdctl';
-import { ETCD_ENDPOINTS, KAFKA_BROKERS, randomSuffix } from './infra';
+import { etcdEndpoints, kafkaBrokers, randomSuffix } from './infra';
 import { ServiceProcess } from './service-process';
 import { waitFor } from './wait-for';
 
@@ -38,8 +38,8 @@ export class System {
     this.prefix = `/it-${id}/services/`;
     this.topics = topicNames(`it-${id}.`);
     this.env = {
-      KAFKA_BROKERS,
-      ETCD_ENDPOINTS,
+      KAFKA_BROKERS: kafkaBrokers(),
+      ETCD_ENDPOINTS: etcdEndpoints(),
       DISCOVERY_PREFIX: this.prefix,
       TOPIC_PREFIX: `it-${id}.`,
       OPS_HTTP_PORT: '0',

@@ -1,11 +1,12 @@
 import type { ServiceCatalog } from '@gateway/discovery';
-import { validateOpsRequest, type OpsRequest } from '@gateway/messaging';
+import { SpanKind, startSpan, traceHeaders, traceIdOf, validateOpsRequest, type OpsRequest } from '@gateway/messaging';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Gateway } from '../gateway';
 import type { OpsMetrics } from '../ops.metrics';
 import { errorBody, fromFastifyError, httpStatusOf } from './http.errors';
 import { registerOpenApi } from './openapi';
+import { endSpan } from '../request-span';
 import { getServicesSchema, healthzSchema, metricsSchema, postRequestsSchema, readyzSchema } from './route.schemas';
 
 /** Options of {@link createHttpServer}. */
@@ -57,8 +58,15 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
         },
       },
       async (request, reply) => {
-        const answer = await gateway.submit(request.body, 'http').answer;
-        return reply.status(httpStatusOf(answer)).send(answer);
+        const span = startSpan('POST /requests', SpanKind.SERVER, request.headers, {
+          'http.request.method': 'POST',
+          'url.path': '/requests',
+        });
+        const trace = { headers: traceHeaders(span), traceId: traceIdOf(span) };
+        const answer = await gateway.submit(request.body, 'http', trace).answer;
+        const status = httpStatusOf(answer);
+        endSpan(span, answer, status);
+        return reply.status(status).headers(trace.headers).send(answer);
       },
     );
 

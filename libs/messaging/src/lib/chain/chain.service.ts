@@ -14,6 +14,7 @@ import { ensureTopics } from '../kafka/topic-admin';
 import { createLogger } from '../logging/logger';
 import type { InboundMessage } from '../ports/inbound-message';
 import { HealthServer } from '../observability/health.server';
+import { SpanKind, SpanStatusCode, startSpan, traceHeaders, traceIdOf, type Span, setupTracing } from '../observability/tracing';
 import { readChainConfig, type ChainConfig } from './chain.config';
 import { ChainMetrics } from './chain.metrics';
 import { withTimeLimit } from './handler-time-limit';
@@ -174,7 +175,19 @@ export class ChainService {
   }
 
   private async handle(request: ChainRequest, message: InboundMessage): Promise<void> {
-    const logger = this.logger.child({ uid: request.uid });
+    const span = startSpan(`${this.topic} process`, SpanKind.CONSUMER, message.headers, {
+      'messaging.destination.name': this.topic,
+      'gateway.uid': request.uid,
+    });
+    try {
+      await this.answer(request, message, span);
+    } finally {
+      span.end();
+    }
+  }
+
+  private async answer(request: ChainRequest, message: InboundMessage, span: Span): Promise<void> {
+    const logger = this.logger.child({ uid: request.uid, traceId: traceIdOf(span) });
     const remaining = request.deadline - Date.now();
     if (remaining <= 0) {
       this.counters.expired++;
@@ -199,10 +212,13 @@ export class ChainService {
     const label = { outcome: reply.ok ? 'ok' : 'error' };
     this.metrics.requests.inc(label);
     this.metrics.handlerDuration.observe(label, Number(process.hrtime.bigint() - started) / 1e9);
-    if (reply.ok) this.counters.handled++;
-    else {
+    if (reply.ok) {
+      this.counters.handled++;
+      logger.debug('replied');
+    } else {
       this.counters.failed++;
       logger.warn({ error: reply.error }, 'handler failed; replying with an error');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: reply.error.code });
     }
     const partition = Number(message.headers[Headers.REPLY_PARTITION]);
     await this.publisher.publish([
@@ -210,6 +226,7 @@ export class ChainService {
         topic: message.headers[Headers.REPLY_TO] || this.config.topics.opsResp,
         key: request.uid,
         value: JSON.stringify(reply),
+        headers: traceHeaders(span),
         ...(Number.isInteger(partition) && partition >= 0 ? { partition } : {}),
       },
     ]);
@@ -224,6 +241,12 @@ export async function runChainService(options: ChainServiceOptions): Promise<Cha
   let config: ChainConfig;
   try {
     config = options.config ?? readChainConfig();
+  } catch (error) {
+    process.stderr.write(`${options.name}: invalid configuration: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  try {
+    setupTracing(options.name);
   } catch (error) {
     process.stderr.write(`${options.name}: invalid configuration: ${(error as Error).message}\n`);
     process.exit(2);
