@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The one command that runs every test: `npm test`.
 #
-#   1. starts the local Kafka and etcd (scripts/stack.sh) unless KAFKA_BROKERS / ETCD_ENDPOINTS
-#      point elsewhere or they already run; what this script started, it stops at the end;
-#   2. lint, typecheck, unit tests and the esbuild bundles of every project (Nx);
-#   3. the integration tests: the bundles against the real Kafka and etcd;
-#   4. the fault-injection suite: processes, Kafka and etcd killed, paused and restarted.
+#   1. lint, typecheck, unit tests and the esbuild bundles of every project (Nx), and the
+#      format check (prettier --check .);
+#   2. the integration tests: the bundles against the real Kafka and etcd;
+#   3. the fault-injection suite: processes, Kafka and etcd killed, paused and restarted.
+#
+# Kafka and etcd: when a Docker engine answers and neither KAFKA_BROKERS nor ETCD_ENDPOINTS is
+# set, the integration tests start their own in containers (testcontainers, in their global
+# setup) and no local stack is started for stages 1-2; otherwise the local stack
+# (scripts/stack.sh), started here unless KAFKA_BROKERS / ETCD_ENDPOINTS point elsewhere or it
+# already runs. The fault suite always uses the local stack. What this script started, it stops.
 #
 # `scripts/test.sh integration` or `scripts/test.sh faults` runs only that stage (and the builds).
 # Exits non-zero on any failure and ends with one line: "N passed, N failed".
@@ -15,11 +20,13 @@ cd "$(dirname "$0")/.."
 
 stack_was_up=yes
 bash scripts/stack.sh status >/dev/null 2>&1 || stack_was_up=no
+stack_started=no
+start_stack() { [[ $stack_started == yes ]] || { stack_started=yes; bash scripts/stack.sh start; }; }
 
 rm -rf tmp/test-results
 finish() {
   local rc=$?
-  if [[ $stack_was_up == no && ${KEEP_STACK:-0} != 1 ]]; then
+  if [[ $stack_was_up == no && $stack_started == yes && ${KEEP_STACK:-0} != 1 ]]; then
     bash scripts/stack.sh stop || true
   fi
   node -e '
@@ -33,14 +40,26 @@ finish() {
 }
 trap finish EXIT
 
-bash scripts/stack.sh start
-
 nx() { npx nx "$@" --outputStyle=static --skip-nx-cache; }
 
 stage="${1:-all}"
 case "$stage" in all | integration | faults) ;; *) echo "usage: $0 [all|integration|faults]" >&2; exit 2 ;; esac
 
+# A Docker engine, found the way testcontainers finds it (as tests/integration/src/support/
+# containers.ts does), in at most 3 s.
+docker_engine() {
+  timeout -s KILL 3 node -e "require('testcontainers').getContainerRuntimeClient().then(() => process.exit(0), () => process.exit(1))" \
+    >/dev/null 2>&1
+}
+if [[ $stage != faults && -z ${KAFKA_BROKERS:-} && -z ${ETCD_ENDPOINTS:-} ]] && docker_engine; then
+  echo "== Docker engine found: the integration tests bring Kafka and etcd up with testcontainers"
+else
+  start_stack
+fi
+
 if [[ $stage == all ]]; then
+  echo "== format check"
+  npx prettier --check .
   echo "== lint, typecheck, unit tests, build"
   nx run-many -t lint typecheck test build --exclude=integration
 fi
@@ -50,5 +69,6 @@ if [[ $stage == all || $stage == integration ]]; then
 fi
 if [[ $stage == all || $stage == faults ]]; then
   echo "== fault-injection suite (kills, pauses and restarts of the real processes)"
+  start_stack # always the local stack
   nx run integration:faults
 fi
