@@ -55,7 +55,12 @@ export class ChildService {
   /** Starts `node <bundle> [...args]` with `env` on top of this process's environment. */
   static spawn(name: string, bundle: string, args: string[], env: Record<string, string>, logDir: string): ChildService {
     installExitHook();
-    const child = spawn(process.execPath, [bundle, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // BENCH_NODE_ARGS: extra node flags for every spawned process, e.g. "--cpu-prof --cpu-prof-dir=tmp/prof" to profile.
+    const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a.length > 0);
+    const child = spawn(process.execPath, [...nodeArgs, bundle, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     live.add(child);
     return new ChildService(name, child, join(logDir, `${name}.log`));
   }

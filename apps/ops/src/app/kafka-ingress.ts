@@ -16,7 +16,7 @@ import {
   type Publisher,
   type TopicNames,
 } from '@gateway/messaging';
-import type { Kafka } from 'kafkajs';
+import type { ConsumerConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Gateway } from './gateway';
 import { endSpan } from './request-span';
@@ -34,6 +34,8 @@ export interface KafkaIngressOptions {
   maxInFlight: number;
   /** Creates a reply topic that does not exist yet (a client may name a new one in `reply-to`). */
   ensureTopic: (topic: string) => Promise<void>;
+  /** Fetch tuning (minBytes, maxWaitTimeInMs). */
+  consumerConfig?: Partial<ConsumerConfig>;
 }
 
 /** A valid request on `ops.req` and where its answer goes. */
@@ -59,6 +61,7 @@ export function createKafkaIngress(options: KafkaIngressOptions): MessageConsume
     logger: options.logger,
     maxInFlight: options.maxInFlight,
     deadLetters: options.deadLetters,
+    consumerConfig: options.consumerConfig ?? {},
     decode: (message) => {
       const replyTo = message.headers[Headers.REPLY_TO] ?? options.topics.opsAgg;
       if (!TOPIC_NAME.test(replyTo)) {

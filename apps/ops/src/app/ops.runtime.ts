@@ -36,6 +36,7 @@ export class OpsRuntime {
   private replies: MessageConsumer<ChainReply> | undefined;
   private claim: PartitionClaim | undefined;
   private readonly deadLetters: DeadLetterQueue;
+  private readonly fetchTuning: { minBytes: number; maxWaitTimeInMs: number };
   /** The partition of ops.resp the reply consumer reads. */
   private listening: number | undefined;
   private readonly ingress: MessageConsumer<IngressRequest>;
@@ -51,7 +52,10 @@ export class OpsRuntime {
   ) {
     const { metrics } = this;
     this.kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `ops-${config.instanceId}`, logger });
-    this.publisher = new KafkaPublisher(this.kafka, logger);
+    const tuning = config.kafkaTuning;
+    const fetchTuning = { minBytes: tuning.fetchMinBytes, maxWaitTimeInMs: tuning.fetchMaxWaitMs };
+    this.fetchTuning = fetchTuning;
+    this.publisher = new KafkaPublisher(this.kafka, logger, tuning.lingerMs);
     const { topics } = config;
     const deadLetters = new DeadLetterQueue({
       publisher: this.publisher,
@@ -102,6 +106,7 @@ export class OpsRuntime {
       maxMessageBytes: config.maxMessageBytes,
       maxInFlight: config.maxInFlight,
       ensureTopic: (topic) => this.ensureTopic(topic),
+      consumerConfig: fetchTuning,
     });
     this.etcd = createEtcdClient(config.etcdEndpoints);
     this.catalogSync = new CatalogSync({ client: this.etcd, catalog: this.catalog, prefix: config.discoveryPrefix, logger });
@@ -242,7 +247,7 @@ export class OpsRuntime {
       metrics,
       logger: this.logger,
       maxMessageBytes: config.maxMessageBytes,
-      consumerConfig: { partitionAssigners: [fixedPartitionsAssigner(config.topics.opsResp, () => [partition])] },
+      consumerConfig: { ...this.fetchTuning, partitionAssigners: [fixedPartitionsAssigner(config.topics.opsResp, () => [partition])] },
     });
     metrics.replyPartition.set(partition);
     await this.replies.start();

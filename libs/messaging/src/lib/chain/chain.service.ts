@@ -82,7 +82,8 @@ export class ChainService {
       clientId: `${options.name}-${this.config.instanceId}`,
       logger: this.logger,
     });
-    this.publisher = new KafkaPublisher(this.kafka, this.logger);
+    const tuning = this.config.kafkaTuning;
+    this.publisher = new KafkaPublisher(this.kafka, this.logger, tuning.lingerMs);
     const metrics = (this.metrics = new ChainMetrics(options.name));
     const deadLetters = new DeadLetterQueue({
       publisher: this.publisher,
@@ -98,6 +99,7 @@ export class ChainService {
       logger: this.logger,
       deadLetters,
       maxInFlight: this.config.maxInFlight,
+      consumerConfig: { minBytes: tuning.fetchMinBytes, maxWaitTimeInMs: tuning.fetchMaxWaitMs },
       decode: (message) => this.decode(message),
       handle: (request, message) => this.handle(request, message),
     });

@@ -22,9 +22,11 @@ export class KafkaPublisher implements Publisher {
   private inFlightBatches = new Set<Promise<void>>();
   private isConnected = false;
 
+  /** `lingerMs`: how long to gather publishes into one request (0: one per event-loop turn). */
   constructor(
     kafka: Kafka,
     private readonly logger: Logger,
+    private readonly lingerMs = 0,
   ) {
     this.producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -54,7 +56,8 @@ export class KafkaPublisher implements Publisher {
       this.queue.push({ messages, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        if (this.lingerMs > 0) setTimeout(() => this.flush(), this.lingerMs);
+        else setImmediate(() => this.flush());
       }
     });
   }
