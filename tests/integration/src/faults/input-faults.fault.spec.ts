@@ -1,7 +1,7 @@
 import type { Aggregate } from '@gateway/messaging';
 import type { KafkaMessage } from 'kafkajs';
 import { expectSteady } from '../support/expect-steady';
-import type { HandMadeChain } from '../support/hand-made-chain';
+import type { HandMadeBehaviour, HandMadeChain } from '../support/hand-made-chain';
 import { randomSuffix } from '../support/infra';
 import { assertInvariants, baseline, type Baseline } from '../support/invariants';
 import { Ledger } from '../support/ledger';
@@ -15,7 +15,6 @@ const MAX_MESSAGE_BYTES = 4096;
 /** Bad input, duplicates, strays and silence (scenarios 3, 4, 5, 7, 12). */
 describe('fault scenarios: input', () => {
   const system = new System({ env: { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), LEASE_TTL_SECONDS: '3' } });
-  const chains: HandMadeChain[] = [];
   let ledger: Ledger;
   let before: Baseline;
   let dlq: Map<string, KafkaMessage[]>;
@@ -28,7 +27,6 @@ describe('fault scenarios: input', () => {
     answers = await collect(replyTopic(), (m) => m.key?.toString(), true);
   }, 120_000);
   afterAll(async () => {
-    await Promise.all(chains.map((c) => c.stop()));
     await stopCollectors();
     await system.stop();
   });
@@ -38,14 +36,7 @@ describe('fault scenarios: input', () => {
   });
   afterEach(() => assertInvariants(system, ledger, before));
 
-  async function handMade(behaviour: Parameters<System['handMadeChain']>[1]): Promise<HandMadeChain> {
-    const chain = system.handMadeChain(`hm-${randomSuffix()}`, behaviour);
-    await chain.start();
-    chains.push(chain);
-    await system.registerByHand(chain);
-    await waitFor(`${chain.name} in the catalog`, async () => (await system.serviceNames()).includes(chain.name));
-    return chain;
-  }
+  const handMade = (behaviour: HandMadeBehaviour): Promise<HandMadeChain> => system.startHandMadeChain(`hm-${randomSuffix()}`, behaviour);
 
   async function ask(body: Record<string, unknown>): Promise<{ status: number; body: Aggregate }> {
     const uid = `in-${randomSuffix()}`;
@@ -92,7 +83,13 @@ describe('fault scenarios: input', () => {
 
     // A reply for a uid ops never sent.
     const stray = `stray-${randomSuffix()}`;
-    await produce(system.topics.opsResp, { key: stray, value: JSON.stringify({ uid: stray, service: twice.name, ok: true, result: {} }) });
+    // On the partition ops reads (docs/architecture.md: the reply partition it claimed), as a chain replies.
+    const partition = await metric(system.opsUrl, 'ops_reply_partition');
+    await produce(system.topics.opsResp, {
+      key: stray,
+      value: JSON.stringify({ uid: stray, service: twice.name, ok: true, result: {} }),
+      partition,
+    });
     await waitFor('the unknown reply counted', async () => (await dropped('unknown')) - unknown0 === 1);
 
     // A reply that comes after the aggregate went out.
@@ -135,6 +132,8 @@ describe('fault scenarios: input', () => {
       { topic: system.topics.chainRequest('chain1'), service: 'chain1' },
     ];
     const expected: Array<{ caseId: string; topic: string; service: string; reason: RegExp }> = [];
+    // ops reads the reply partition it claimed; replies go there (contract §3 `reply-partition`).
+    const replyPartition = await metric(system.opsUrl, 'ops_reply_partition');
     for (const { topic, service } of topics) {
       for (const c of [
         ...cases,
@@ -142,7 +141,13 @@ describe('fault scenarios: input', () => {
       ]) {
         const caseId = `${c.id}@${topic}#${randomSuffix()}`;
         expected.push({ caseId, topic, service, reason: c.reason });
-        await produce(topic, { key: c.key, value: c.value, headers: { 'x-case': caseId } });
+        const partition = topic === system.topics.opsResp ? replyPartition : undefined;
+        await produce(topic, {
+          key: c.key,
+          value: c.value,
+          headers: { 'x-case': caseId },
+          ...(partition === undefined ? {} : { partition }),
+        });
       }
     }
     for (const e of expected) {

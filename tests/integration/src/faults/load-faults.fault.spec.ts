@@ -19,15 +19,9 @@ describe('fault scenarios: load and shutdown', () => {
 
   beforeAll(async () => {
     await system.start();
-    slow = system.handMadeChain(`slow-${randomSuffix()}`, { delayMs: 300 });
-    await slow.start();
-    await system.registerByHand(slow, 60);
-    await waitFor('the slow chain in the catalog', async () => (await system.serviceNames()).includes(slow.name));
+    slow = await system.startHandMadeChain(`slow-${randomSuffix()}`, { delayMs: 300 });
   }, 120_000);
-  afterAll(async () => {
-    await slow.stop();
-    await system.stop();
-  });
+  afterAll(() => system.stop());
   beforeEach(async () => {
     ledger = new Ledger();
     before = await baseline(system);
@@ -126,15 +120,9 @@ describe('fault scenarios: shutdown of ops', () => {
 
   beforeAll(async () => {
     await system.start();
-    slow = system.handMadeChain(`slow-${randomSuffix()}`, { delayMs: 1500 });
-    await slow.start();
-    await system.registerByHand(slow, 60);
-    await waitFor('the slow chain in the catalog', async () => (await system.serviceNames()).includes(slow.name));
+    slow = await system.startHandMadeChain(`slow-${randomSuffix()}`, { delayMs: 1500 });
   }, 120_000);
-  afterAll(async () => {
-    await slow.stop();
-    await system.stop();
-  });
+  afterAll(() => system.stop());
 
   it('11a: SIGTERM to ops with 100 requests in flight → none new accepted, all 100 answered, exit 0 within the grace period', async () => {
     const ledger = new Ledger();

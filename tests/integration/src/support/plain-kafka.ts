@@ -16,7 +16,7 @@ export const plainKafka = new Kafka({
 /** Produces one message with the bare client. */
 export async function produce(
   topic: string,
-  message: { key?: string | null; value: string | Buffer | null; headers?: IHeaders },
+  message: { key?: string | null; value: string | Buffer | null; headers?: IHeaders; partition?: number },
 ): Promise<void> {
   const producer = plainKafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
@@ -24,7 +24,14 @@ export async function produce(
     await producer.send({
       topic,
       acks: -1,
-      messages: [{ key: message.key ?? null, value: message.value, headers: message.headers ?? {} }],
+      messages: [
+        {
+          key: message.key ?? null,
+          value: message.value,
+          headers: message.headers ?? {},
+          ...(message.partition === undefined ? {} : { partition: message.partition }),
+        },
+      ],
     });
   } finally {
     await producer.disconnect();

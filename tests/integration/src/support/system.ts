@@ -24,6 +24,7 @@ export interface SystemOptions {
 export class System {
   readonly chains = new Map<string, ServiceProcess>();
   private readonly history: ServiceProcess[] = [];
+  private readonly handMade: HandMadeChain[] = [];
   ops!: ServiceProcess;
   /** Every ops instance started, with its URL (the latest is also `ops` / `opsUrl`). */
   readonly opsInstances: Array<{ process: ServiceProcess; url: string }> = [];
@@ -125,6 +126,19 @@ export class System {
     return new HandMadeChain(name, behaviour, this.topics.opsReq.slice(0, -'ops.req'.length));
   }
 
+  /**
+   * Starts a hand-made chain, registers it by hand under a lease and waits until ops lists it;
+   * it is stopped with the system.
+   */
+  async startHandMadeChain(name: string, behaviour: HandMadeBehaviour = {}, ttlSeconds = 60): Promise<HandMadeChain> {
+    const chain = this.handMadeChain(name, behaviour);
+    await chain.start();
+    this.handMade.push(chain);
+    await this.registerByHand(chain, ttlSeconds);
+    await waitFor(`${name} in the catalog`, async () => (await this.serviceNames()).includes(name));
+    return chain;
+  }
+
   /** Registers `chain` by hand with etcdctl under a lease of `ttlSeconds`; returns the lease id. */
   async registerByHand(chain: { name: string; topic: string }, ttlSeconds = 30): Promise<string> {
     const lease = await grantLease(ttlSeconds);
@@ -136,7 +150,7 @@ export class System {
 
   /** Stops every service. */
   async stop(): Promise<void> {
-    await Promise.all(this.history.map((s) => s.stop()));
+    await Promise.all([...this.history.map((s) => s.stop()), ...this.handMade.map((c) => c.stop())]);
   }
 }
 
