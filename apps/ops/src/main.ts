@@ -1,4 +1,4 @@
-import { createLogger, installShutdown, setupTracing } from '@gateway/messaging';
+import { createLogger, installShutdown, setupTracing, type Tracing } from '@gateway/messaging';
 import { readOpsConfig } from './app/ops.config';
 import { OpsRuntime } from './app/ops.runtime';
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger('ops', config.logLevel);
-  let tracing;
+  let tracing: Tracing;
   try {
     tracing = setupTracing('ops');
   } catch (error) {

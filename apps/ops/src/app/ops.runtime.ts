@@ -222,7 +222,11 @@ export class OpsRuntime {
     });
     this.claim = claim;
     await this.listenOn(await claim.start(config.shutdownGraceMs * 4));
-    claim.on('claimed', (partition: number) => void this.listenOn(partition));
+    claim.on('claimed', (partition: number) => {
+      this.listenOn(partition).catch((error: unknown) =>
+        this.logger.error({ err: error, partition }, 'could not read the reply partition claimed again'),
+      );
+    });
   }
 
   private async listenOn(partition: number): Promise<void> {
