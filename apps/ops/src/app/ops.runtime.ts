@@ -43,7 +43,7 @@ export class OpsRuntime {
   private readonly etcd: Etcd3;
   private readonly catalogSync: CatalogSync;
   private readonly registration: ServiceRegistration;
-  private readonly knownTopics = new Set<string>();
+  private readonly knownTopics = new Map<string, Promise<void>>();
   private phase: 'new' | 'started' | 'closed' = 'new';
 
   constructor(
@@ -163,7 +163,7 @@ export class OpsRuntime {
       topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })),
       this.logger,
     );
-    topics.forEach((topic) => this.knownTopics.add(topic));
+    topics.forEach((topic) => this.knownTopics.set(topic, Promise.resolve()));
     await this.publisher.start();
     await this.catalogSync.start();
     await this.claimReplyPartition();
@@ -258,10 +258,15 @@ export class OpsRuntime {
     this.logger.info({ partition }, 'listening for replies');
   }
 
-  private async ensureTopic(topic: string): Promise<void> {
-    if (this.knownTopics.has(topic)) return;
-    await ensureTopics(this.kafka, [{ topic, numPartitions: this.config.topicPartitions }], this.logger);
-    this.knownTopics.add(topic);
+  /** Creates a reply-to topic once, however many requests name it at the same time. */
+  private ensureTopic(topic: string): Promise<void> {
+    let known = this.knownTopics.get(topic);
+    if (!known) {
+      known = ensureTopics(this.kafka, [{ topic, numPartitions: this.config.topicPartitions }], this.logger);
+      this.knownTopics.set(topic, known);
+      known.catch(() => this.knownTopics.delete(topic)); // try again with the next request
+    }
+    return known;
   }
 
   private updateGauges(): void {

@@ -15,6 +15,8 @@ export const MessagingErrorCodes = {
   CONFIG_INVALID: 'MSG_CONFIG_INVALID',
   /** Kafka could not be reached or refused a send. */
   KAFKA_UNAVAILABLE: 'MSG_KAFKA_UNAVAILABLE',
+  /** The broker refused a publish for good (for example a message over its size limit). */
+  PUBLISH_REFUSED: 'MSG_PUBLISH_REFUSED',
   /** The kafkajs consumer crashed and will not restart itself. */
   CONSUMER_CRASHED: 'MSG_CONSUMER_CRASHED',
   /** A chain handler ran past its time limit. */

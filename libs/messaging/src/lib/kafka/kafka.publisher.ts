@@ -27,6 +27,8 @@ export class KafkaPublisher implements Publisher {
     kafka: Kafka,
     private readonly logger: Logger,
     private readonly lingerMs = 0,
+    /** Largest produce request, in bytes (the broker's default `message.max.bytes` is 1 MiB). */
+    private readonly maxBatchBytes = 512 * 1024,
   ) {
     this.producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -76,6 +78,11 @@ export class KafkaPublisher implements Publisher {
     const waiters = this.queue;
     if (waiters.length === 0) return;
     this.queue = [];
+    for (const chunk of chunkWaiters(waiters, this.maxBatchBytes)) this.send(chunk);
+  }
+
+  /** One produce request for the messages of `waiters`; each settles with it. */
+  private send(waiters: Waiter[]): void {
     const byTopic = new Map<string, Message[]>();
     for (const waiter of waiters) {
       for (const m of waiter.messages) {
@@ -88,15 +95,18 @@ export class KafkaPublisher implements Publisher {
       }
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    const topics = [...byTopic.keys()].join(', ');
     const batch = this.producer
       .sendBatch({ topicMessages, acks: -1 })
       .then(
         () => waiters.forEach((w) => w.resolve()),
         (cause: unknown) => {
+          // The broker refusing the request itself (a message too large …) will refuse it again.
+          const refused = (cause as { retriable?: boolean }).retriable === false;
           const error = new MessagingError(
-            MessagingErrorCodes.KAFKA_UNAVAILABLE,
-            `could not publish to ${[...byTopic.keys()].join(', ')}: ${(cause as Error).message}`,
-            { topic: [...byTopic.keys()].join(',') },
+            refused ? MessagingErrorCodes.PUBLISH_REFUSED : MessagingErrorCodes.KAFKA_UNAVAILABLE,
+            `could not publish to ${topics}: ${(cause as Error).message}`,
+            { topic: topics },
             cause,
           );
           this.logger.warn({ component: 'publisher', err: error }, 'publish failed');
@@ -106,4 +116,34 @@ export class KafkaPublisher implements Publisher {
       .finally(() => this.inFlightBatches.delete(batch));
     this.inFlightBatches.add(batch);
   }
+}
+
+/** Approximate bytes a message takes in a produce request. */
+function sizeOf(message: OutgoingMessage): number {
+  let size = 64 + (message.key?.length ?? 0) + (message.value?.length ?? 0);
+  for (const [name, value] of Object.entries(message.headers ?? {})) size += name.length + value.length + 8;
+  return size;
+}
+
+/**
+ * Splits the waiters of one turn into groups of at most `maxBytes` (a waiter's messages stay
+ * together; one larger than the limit goes alone), so that a burst never makes a produce request
+ * the broker refuses as too large.
+ */
+export function chunkWaiters<W extends { messages: OutgoingMessage[] }>(waiters: W[], maxBytes: number): W[][] {
+  const chunks: W[][] = [];
+  let current: W[] = [];
+  let bytes = 0;
+  for (const waiter of waiters) {
+    const size = waiter.messages.reduce((sum, m) => sum + sizeOf(m), 0);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(waiter);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
