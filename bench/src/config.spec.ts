@@ -5,6 +5,7 @@ describe('parseConfig', () => {
     const c = parseConfig([], {});
     expect(c.rates).toEqual([250, 500, 1000, 2000, 3000]);
     expect(c.floorRates).toEqual(c.rates);
+    expect(c.floorClients).toEqual(['kafkajs', 'platformatic']);
     expect(c).toMatchObject({
       quick: false,
       warmupS: 3,
@@ -37,6 +38,14 @@ describe('parseConfig', () => {
     expect(c.durationS).toBe(2);
     expect(c.warmupS).toBe(0);
     expect(c.phases).toEqual(['http', 'floor']);
+  });
+
+  it('--floor-client / BENCH_FLOOR_CLIENTS picks the clients of the floor, kafkajs first', () => {
+    expect(parseConfig(['--floor-client=platformatic'], {}).floorClients).toEqual(['platformatic']);
+    expect(parseConfig(['--floor-client', 'platformatic,kafkajs'], {}).floorClients).toEqual(['kafkajs', 'platformatic']);
+    expect(parseConfig([], { BENCH_FLOOR_CLIENTS: 'kafkajs' }).floorClients).toEqual(['kafkajs']);
+    expect(parseConfig(['--floor-client=platformatic'], { BENCH_FLOOR_CLIENTS: 'kafkajs' }).floorClients).toEqual(['platformatic']);
+    expect(() => parseConfig(['--floor-client=rdkafka'], {})).toThrow(/unknown floor client "rdkafka"/);
   });
 
   it('refuses what it does not understand, naming it', () => {

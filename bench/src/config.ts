@@ -1,5 +1,8 @@
 export type PhaseName = 'http' | 'kafka' | 'floor';
 export const ALL_PHASES: readonly PhaseName[] = ['http', 'kafka', 'floor'];
+/** Kafka clients the floor is measured with: kafkajs (the services' client) and @platformatic/kafka 1.x. */
+export type FloorClientName = 'kafkajs' | 'platformatic';
+export const ALL_FLOOR_CLIENTS: readonly FloorClientName[] = ['kafkajs', 'platformatic'];
 
 /** Everything a run is told. Durations in seconds. */
 export interface BenchConfig {
@@ -9,6 +12,8 @@ export interface BenchConfig {
   rates: number[];
   /** Open-loop offered rates of the floor (default: the same). */
   floorRates: number[];
+  /** Clients the floor is measured with, in this order (default: both). */
+  floorClients: FloorClientName[];
   warmupS: number;
   durationS: number;
   closedWarmupS: number;
@@ -60,6 +65,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --http-sockets=N        most HTTP connections           (BENCH_HTTP_SOCKETS, default ${DEFAULTS.httpSockets})
   --drain=S               wait for late answers per step  (BENCH_DRAIN, default ${DEFAULTS.drainS})
   --phases=http,kafka,floor  which parts to run           (BENCH_PHASES, default all)
+  --floor-client=kafkajs,platformatic  clients of the floor (BENCH_FLOOR_CLIENTS, default both):
+                          floor-1hop/-fanout on kafkajs, floor-1hop-pk/-fanout-pk on @platformatic/kafka
   --shared-topics         use the plain topic names (ops.req, chainN.req) instead of a
                           TOPIC_PREFIX of the run's own  (BENCH_SHARED_TOPICS=1)
   --help
@@ -82,6 +89,7 @@ const KNOWN = new Set([
   'http-sockets',
   'drain',
   'phases',
+  'floor-client',
   'shared-topics',
 ]);
 
@@ -144,9 +152,16 @@ export function parseConfig(argv: readonly string[], env: Env): BenchConfig {
   for (const p of phases)
     if (!(ALL_PHASES as readonly string[]).includes(p)) throw new ConfigError(`unknown phase "${p}" (http, kafka, floor)`);
 
+  const clientsRaw = pick('floor-client', 'BENCH_FLOOR_CLIENTS');
+  const clients = clientsRaw === undefined ? [...ALL_FLOOR_CLIENTS] : clientsRaw.split(',').map((c) => c.trim());
+  for (const c of clients)
+    if (!(ALL_FLOOR_CLIENTS as readonly string[]).includes(c))
+      throw new ConfigError(`unknown floor client "${c}" (${ALL_FLOOR_CLIENTS.join(', ')})`);
+
   return {
     quick,
     phases: ALL_PHASES.filter((p) => phases.includes(p)),
+    floorClients: ALL_FLOOR_CLIENTS.filter((c) => clients.includes(c)),
     rates,
     floorRates: floorRaw === undefined ? rates : rateList(floorRaw, '--floor-rates'),
     warmupS: seconds('warmup', 'BENCH_WARMUP', base.warmupS, 0),

@@ -3,12 +3,13 @@ import { arch, cpus, platform, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, parseConfig, USAGE, wantsHelp, type BenchConfig } from './config';
 import { runEcho } from './floor/echo';
+import { runPlatformaticEcho } from './floor/platformatic-echo';
 import { runFloor } from './floor/floor';
 import { bareKafka, createTopics, deleteGroupsOf, deleteTopics, topicsWithPrefix } from './kafka/bare-kafka';
 import { probeUntilOk } from './load/probe';
 import type { Target } from './load/target';
 import { ProcessSampler } from './procs/sampler';
-import { floorRatios } from './report/ratios';
+import { clientRatios, floorRatios } from './report/ratios';
 import { renderReport } from './report/table';
 import { SERIES_LABELS, type BenchResult, type SeriesName, type SeriesResult } from './report/types';
 import { chartTitle, readResult, stamp, writeResults } from './report/write';
@@ -172,7 +173,7 @@ async function bench(config: BenchConfig): Promise<number> {
     }
 
     if (config.phases.includes('floor')) {
-      log('floor: raw kafkajs round trips (one hop, then three-way fan-out)');
+      log(`floor: raw round trips (one hop, then three-way fan-out) on ${config.floorClients.join(', then ')}`);
       const floor = await runFloor({
         kafka,
         kafkaBrokers: config.kafkaBrokers,
@@ -181,6 +182,7 @@ async function bench(config: BenchConfig): Promise<number> {
         sampler,
         plan: { ...plan, rates: config.floorRates },
         log,
+        clients: config.floorClients,
       });
       series.push(...floor.series);
       warnings.push(...floor.warnings);
@@ -206,6 +208,7 @@ async function bench(config: BenchConfig): Promise<number> {
     runId,
     series,
     ratios: floorRatios(series),
+    clientRatios: clientRatios(series),
     processes,
     warnings,
   };
@@ -220,6 +223,12 @@ async function main(argv: string[]): Promise<number | undefined> {
     const [, topic, group] = argv;
     if (!topic || !group) throw new Error('usage: main.cjs echo <topic> <group>');
     await runEcho((process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','), topic, group);
+    return undefined; // keeps running until SIGTERM
+  }
+  if (argv[0] === 'echo-platformatic') {
+    const [, topic, group] = argv;
+    if (!topic || !group) throw new Error('usage: main.cjs echo-platformatic <topic> <group>');
+    await runPlatformaticEcho((process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','), topic, group);
     return undefined; // keeps running until SIGTERM
   }
   if (argv[0] === 'report') {

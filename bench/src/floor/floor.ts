@@ -1,11 +1,16 @@
+import { mkdirSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
+import type { FloorClientName } from '../config';
 import { createTopics, deleteTopics } from '../kafka/bare-kafka';
 import { probeUntilOk } from '../load/probe';
 import { ChildService } from '../procs/child';
 import type { ProcessSampler } from '../procs/sampler';
-import type { SeriesResult } from '../report/types';
+import type { SeriesName, SeriesResult } from '../report/types';
 import { runSeries, type SeriesPlan } from '../series-runner';
 import { FloorTarget } from '../targets/floor-target';
+import { KafkajsLoadClient } from './kafkajs-load';
+import type { FloorLoadClient } from './load-client';
+import { PlatformaticLoadClient } from './platformatic-load';
 
 export interface FloorOptions {
   kafka: Kafka;
@@ -16,15 +21,63 @@ export interface FloorOptions {
   sampler: ProcessSampler;
   plan: Omit<SeriesPlan, 'name'>;
   log: (line: string) => void;
+  /** The clients to measure the floor with, one after the other (default: kafkajs only). */
+  clients?: FloorClientName[];
 }
 
+/** What differs between the floor on one client and on the other; the rest (shapes, rates, bookkeeping) is shared. */
+interface FloorClientPlan {
+  oneHop: SeriesName;
+  fanout: SeriesName;
+  /** `main.cjs <command> <topic> <group>` runs an echo process on this client. */
+  echoCommand: string;
+  /** Name of the i-th echo process (1-based) in the sampler and the logs. */
+  echoName: (i: number) => string;
+  /** Topic prefix of the run: fresh topics per client, so no echo group replays the other's traffic. */
+  base: (runId: string) => string;
+  loadClient: (options: FloorOptions, replyTopic: string, groupId: string) => FloorLoadClient;
+}
+
+export const FLOOR_CLIENTS: Record<FloorClientName, FloorClientPlan> = {
+  kafkajs: {
+    oneHop: 'floor-1hop',
+    fanout: 'floor-fanout',
+    echoCommand: 'echo',
+    echoName: (i) => `echo${i}`,
+    base: (runId) => `bench.floor.${runId}`,
+    loadClient: (o, replyTopic, groupId) => new KafkajsLoadClient(o.kafka, replyTopic, groupId),
+  },
+  platformatic: {
+    oneHop: 'floor-1hop-pk',
+    fanout: 'floor-fanout-pk',
+    echoCommand: 'echo-platformatic',
+    echoName: (i) => `pk-echo${i}`,
+    base: (runId) => `bench.floor-pk.${runId}`,
+    loadClient: (o, replyTopic, groupId) =>
+      new PlatformaticLoadClient(o.kafkaBrokers.split(','), `bench-pk-${o.plan.runId}`, replyTopic, groupId),
+  },
+};
+
 /**
- * The floor: what kafkajs and this broker allow without the gateway. Three echo processes (one per
- * request topic, as the three chains), fresh topics `bench.floor.<run>.*` deleted at the end;
- * one hop (topic 1 only) then the three-way fan-out (all three, three echoes per id).
+ * The floor: what a Kafka client and this broker allow without the gateway, per client. Three echo
+ * processes (one per request topic, as the three chains), fresh topics `bench.floor.<run>.*`
+ * (`bench.floor-pk.<run>.*` on @platformatic/kafka) deleted at the end; one hop (topic 1 only)
+ * then the three-way fan-out (all three, three echoes per id).
  */
 export async function runFloor(options: FloorOptions): Promise<{ series: SeriesResult[]; warnings: string[] }> {
-  const base = `bench.floor.${options.plan.runId}`;
+  const series: SeriesResult[] = [];
+  const warnings: string[] = [];
+  for (const client of options.clients ?? ['kafkajs']) {
+    options.log(`floor on ${client}`);
+    const out = await runFloorOn(FLOOR_CLIENTS[client], options);
+    series.push(...out.series);
+    warnings.push(...out.warnings);
+  }
+  return { series, warnings };
+}
+
+async function runFloorOn(client: FloorClientPlan, options: FloorOptions): Promise<{ series: SeriesResult[]; warnings: string[] }> {
+  const base = client.base(options.plan.runId);
   const requestTopics = [1, 2, 3].map((i) => `${base}.req${i}`);
   const hopReplies = `${base}.hop-replies`;
   const fanReplies = `${base}.fan-replies`;
@@ -34,13 +87,14 @@ export async function runFloor(options: FloorOptions): Promise<{ series: SeriesR
   const warnings: string[] = [];
 
   try {
+    mkdirSync(options.logDir, { recursive: true }); // --phases=floor: no service made it yet
     await createTopics(options.kafka, topics);
     requestTopics.forEach((topic, i) => {
       echoes.push(
         ChildService.spawn(
-          `echo${i + 1}`,
+          client.echoName(i + 1),
           options.bundle,
-          ['echo', topic, `${base}.echo${i + 1}`],
+          [client.echoCommand, topic, `${base}.echo${i + 1}`],
           { KAFKA_BROKERS: options.kafkaBrokers },
           options.logDir,
         ),
@@ -49,12 +103,12 @@ export async function runFloor(options: FloorOptions): Promise<{ series: SeriesR
     await Promise.all(echoes.map((e) => e.waitForLog('echo ready', 60_000)));
     for (const e of echoes) options.sampler.add(e.name, e.pid);
 
-    const shapes: Array<[SeriesResult['name'], string[], string]> = [
-      ['floor-1hop', requestTopics.slice(0, 1), hopReplies],
-      ['floor-fanout', requestTopics, fanReplies],
+    const shapes: Array<[SeriesName, string[], string]> = [
+      [client.oneHop, requestTopics.slice(0, 1), hopReplies],
+      [client.fanout, requestTopics, fanReplies],
     ];
     for (const [name, requestTo, replyTo] of shapes) {
-      const target = new FloorTarget(name, options.kafka, requestTo, replyTo, `${base}.${name}.replies`);
+      const target = new FloorTarget(name, client.loadClient(options, replyTo, `${base}.${name}.replies`), requestTo, replyTo);
       try {
         await target.start();
         const probe = await probeUntilOk(target, `bench-${options.plan.runId}-${name}`, 60_000);

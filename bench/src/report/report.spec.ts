@@ -1,5 +1,5 @@
 import { summarize } from '../stats/percentiles';
-import { floorRatios } from './ratios';
+import { clientRatios, floorRatios } from './ratios';
 import { formatTable } from './table';
 import type { SeriesResult, StepResult } from './types';
 
@@ -44,6 +44,34 @@ describe('floorRatios', () => {
     expect(floorRatios([kafka, floor])).toEqual([
       { gateway: 'kafka', floor: 'floor-1hop', maxThroughput: null, byRate: [{ offeredRps: 250, p50: null, p99: null }] },
     ]);
+  });
+});
+
+describe('clientRatios', () => {
+  it('gives the platformatic floor over the kafkajs floor, per shape both ran, at the rates both ran', () => {
+    const kafkajs: SeriesResult = {
+      name: 'floor-fanout',
+      label: 'k',
+      open: [step(500, 500, [4, 4, 10]), step(1000, 1000, [8, 8, 20])],
+      closed: step(null, 8000, [16]),
+    };
+    const pk: SeriesResult = {
+      name: 'floor-fanout-pk',
+      label: 'p',
+      open: [step(1000, 1000, [2, 2, 5]), step(2000, 2000, [3])],
+      closed: step(null, 12000, [8]),
+    };
+    const hopOnlyKafkajs: SeriesResult = { name: 'floor-1hop', label: 'h', open: [step(500, 500, [1])], closed: null };
+    expect(clientRatios([kafkajs, hopOnlyKafkajs, pk])).toEqual([
+      { baseline: 'floor-fanout', candidate: 'floor-fanout-pk', maxThroughput: 1.5, byRate: [{ offeredRps: 1000, p50: 0.25, p99: 0.25 }] },
+    ]);
+  });
+
+  it('leaves out a pair when one side failed or is missing', () => {
+    const kafkajs: SeriesResult = { name: 'floor-1hop', label: 'k', open: [step(500, 500, [2])], closed: step(null, 10, [1]) };
+    const failed: SeriesResult = { name: 'floor-1hop-pk', label: 'p', open: [], closed: null, failure: 'no echo within 60 s' };
+    expect(clientRatios([kafkajs, failed])).toEqual([]);
+    expect(clientRatios([kafkajs])).toEqual([]);
   });
 });
 

@@ -23,6 +23,8 @@ export const COLORS: Record<SeriesName, string> = {
   kafka: '#e8710a',
   'floor-1hop': '#8a8a8a',
   'floor-fanout': '#2c9b3c',
+  'floor-1hop-pk': '#9b59b6',
+  'floor-fanout-pk': '#c0392b',
 };
 
 /** Smallest plotted latency: a log axis has no zero. */

@@ -28,7 +28,21 @@ function stepsOf(result: BenchResult): Array<{ series: string; step: StepResult 
 }
 
 /** Every order in which processes should appear in the resource tables. */
-const PROCESS_ORDER = ['ops', 'chain1', 'chain2', 'chain3', 'echo1', 'echo2', 'echo3', 'kafka', 'etcd', 'generator'];
+const PROCESS_ORDER = [
+  'ops',
+  'chain1',
+  'chain2',
+  'chain3',
+  'echo1',
+  'echo2',
+  'echo3',
+  'pk-echo1',
+  'pk-echo2',
+  'pk-echo3',
+  'kafka',
+  'etcd',
+  'generator',
+];
 
 function processNames(result: BenchResult): string[] {
   const seen = new Set<string>();
@@ -122,6 +136,25 @@ export function renderReport(result: BenchResult): string {
         ['gateway / floor', 'max req/s', ...rates.map((r) => `p50@${r}`), ...rates.map((r) => `p99@${r}`)],
         result.ratios.map((r) => [
           `${r.gateway} / ${r.floor}`,
+          ratio(r.maxThroughput),
+          ...rates.map((rate) => ratio(r.byRate.find((b) => b.offeredRps === rate)?.p50 ?? null)),
+          ...rates.map((rate) => ratio(r.byRate.find((b) => b.offeredRps === rate)?.p99 ?? null)),
+        ]),
+      ),
+    );
+  }
+  const clients = result.clientRatios ?? [];
+  if (clients.length > 0) {
+    parts.push(
+      '@platformatic/kafka floor against the kafkajs floor (max req/s, p50, p99: platformatic / kafkajs; ' +
+        'throughput above 1x and latency below 1x favour platformatic)',
+    );
+    const rates = [...new Set(clients.flatMap((r) => r.byRate.map((b) => b.offeredRps)))].sort((a, b) => a - b);
+    parts.push(
+      formatTable(
+        ['platformatic / kafkajs', 'max req/s', ...rates.map((r) => `p50@${r}`), ...rates.map((r) => `p99@${r}`)],
+        clients.map((r) => [
+          `${r.candidate} / ${r.baseline}`,
           ratio(r.maxThroughput),
           ...rates.map((rate) => ratio(r.byRate.find((b) => b.offeredRps === rate)?.p50 ?? null)),
           ...rates.map((rate) => ratio(r.byRate.find((b) => b.offeredRps === rate)?.p99 ?? null)),

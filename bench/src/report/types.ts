@@ -2,14 +2,16 @@ import type { BenchConfig } from '../config';
 import type { StepStats } from '../load/collector';
 import type { ProcessLifetime, ProcessUsage } from '../procs/sampler';
 
-/** The four series of a run. */
-export type SeriesName = 'http' | 'kafka' | 'floor-1hop' | 'floor-fanout';
+/** The series of a run: the gateway's two, and the floor's on kafkajs and on @platformatic/kafka (`-pk`). */
+export type SeriesName = 'http' | 'kafka' | 'floor-1hop' | 'floor-fanout' | 'floor-1hop-pk' | 'floor-fanout-pk';
 
 export const SERIES_LABELS: Record<SeriesName, string> = {
   http: 'gateway over HTTP',
   kafka: 'gateway over Kafka ops.req',
   'floor-1hop': 'floor: Kafka one hop',
   'floor-fanout': 'floor: Kafka 3-way fan-out',
+  'floor-1hop-pk': 'floor (@platformatic/kafka): one hop',
+  'floor-fanout-pk': 'floor (@platformatic/kafka): 3-way fan-out',
 };
 
 /** One load step and what every process used meanwhile. */
@@ -43,6 +45,18 @@ export interface FloorRatio {
   byRate: Array<{ offeredRps: number; p50: number | null; p99: number | null }>;
 }
 
+/** One floor client against the other (kafkajs the baseline), for the same floor shape. */
+export interface ClientRatio {
+  /** The kafkajs floor series. */
+  baseline: SeriesName;
+  /** The same floor on the other client. */
+  candidate: SeriesName;
+  /** Closed-loop achieved req/s of the candidate over the baseline's (above 1: the candidate carries more). */
+  maxThroughput: number | null;
+  /** Per offered rate both ran: candidate p50 and p99 over the baseline's (below 1: the candidate is faster). */
+  byRate: Array<{ offeredRps: number; p50: number | null; p99: number | null }>;
+}
+
 export interface BenchResult {
   version: 1;
   startedAt: string;
@@ -52,6 +66,8 @@ export interface BenchResult {
   runId: string;
   series: SeriesResult[];
   ratios: FloorRatio[];
+  /** @platformatic/kafka floor over the kafkajs floor (absent in results of older runs). */
+  clientRatios?: ClientRatio[];
   /** CPU seconds over the run and peak RSS (VmHWM) of every process watched. */
   processes: Record<string, ProcessLifetime>;
   warnings: string[];

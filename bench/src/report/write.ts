@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { clientRatios } from './ratios';
 import { renderChart, type ChartOptions } from './svg';
 import type { BenchResult } from './types';
 
@@ -12,9 +13,10 @@ export function chartTitle(result: BenchResult): ChartOptions {
   };
 }
 
-/** Reads a results file (older files without `disturbances` get an empty list). */
+/** Reads a results file (older files without `disturbances` get an empty list, without `clientRatios` computed ones). */
 export function readResult(file: string): BenchResult {
   const result = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
+  result.clientRatios ??= clientRatios(result.series);
   for (const s of result.series) for (const step of [...s.open, ...(s.closed ? [s.closed] : [])]) step.disturbances ??= [];
   return result;
 }

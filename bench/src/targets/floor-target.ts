@@ -1,7 +1,5 @@
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { FloorLoadClient } from '../floor/load-client';
 import type { Outcome, Target } from '../load/target';
-import { ReplyConsumer } from '../kafka/reply-consumer';
-import { TickProducer } from '../kafka/tick-producer';
 import { PAYLOAD } from './classify';
 
 interface Waiting {
@@ -12,40 +10,36 @@ interface Waiting {
 /**
  * The floor: the same message as a gateway request produced to each of `requestTopics` (one: one
  * hop; three: the fan-out), echoed by the echo processes to its `reply-to` header, `replyTopic`; a request is answered
- * when one echo per request topic came back. Same client, same batching, same broker.
+ * when one echo per request topic came back. The client (kafkajs or @platformatic/kafka) is behind
+ * `FloorLoadClient`: same batching, same broker, same bookkeeping.
  */
 export class FloorTarget implements Target {
   private readonly pending = new Map<string, Waiting>();
-  private readonly producer: TickProducer;
-  private readonly replies: ReplyConsumer;
   private unmatched = 0;
 
   constructor(
     readonly name: string,
-    kafka: Kafka,
+    private readonly client: FloorLoadClient,
     private readonly requestTopics: string[],
     private readonly replyTopic: string,
-    groupId: string,
-  ) {
-    this.producer = new TickProducer(kafka, (ids, error) => {
-      for (const id of new Set(ids)) this.fail(id, `produce failed: ${error.message}`);
-    });
-    this.replies = new ReplyConsumer(kafka, replyTopic, (message) => this.onEcho(message), groupId);
-  }
+  ) {}
 
-  async start(): Promise<void> {
-    await this.producer.connect();
-    await this.replies.start();
+  start(): Promise<void> {
+    return this.client.start({
+      onEcho: (key) => this.onEcho(key),
+      onFailure: (ids, error) => {
+        for (const id of new Set(ids)) this.fail(id, `produce failed: ${error.message}`);
+      },
+    });
   }
 
   send(id: string, done: (outcome: Outcome) => void): void {
     this.pending.set(id, { done, echoes: 0 });
     const value = JSON.stringify({ uid: id, payload: PAYLOAD });
-    for (const topic of this.requestTopics) this.producer.add(id, topic, { key: id, value, headers: { 'reply-to': this.replyTopic } });
+    for (const topic of this.requestTopics) this.client.add(id, topic, { key: id, value, replyTo: this.replyTopic });
   }
 
-  private onEcho(message: KafkaMessage): void {
-    const id = message.key?.toString('utf8');
+  private onEcho(id: string | undefined): void {
     const waiting = id === undefined ? undefined : this.pending.get(id);
     if (id === undefined || !waiting) {
       this.unmatched++;
@@ -76,6 +70,6 @@ export class FloorTarget implements Target {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.producer.disconnect(), this.replies.stop()]);
+    await this.client.stop();
   }
 }

@@ -1,0 +1,85 @@
+import { MessagesStreamFallbackModes, MessagesStreamModes, ProduceAcks, type MessageToProduce, type Producer } from '@platformatic/kafka';
+import { TurnBatcher } from './turn-batcher';
+
+/**
+ * @platformatic/kafka 1.x settings equivalent to the kafkajs side of the floor (bare-kafka.ts,
+ * tick-producer.ts, reply-consumer.ts, echo.ts): 3 s connect timeout, 10 s request timeout,
+ * 5 retries 100 ms apart; acks from all in-sync replicas, not idempotent, no compression.
+ */
+export function baseOptions(brokers: string[], clientId: string) {
+  return { clientId, bootstrapBrokers: brokers, connectTimeout: 3000, timeout: 10_000, retries: 5, retryDelay: 100 };
+}
+
+export function producerOptions(brokers: string[], clientId: string) {
+  return { ...baseOptions(brokers, clientId), acks: ProduceAcks.ALL, idempotent: false, autocreateTopics: false };
+}
+
+/**
+ * Consumer settings as kafkajs' `maxWaitTimeInMs: 100` (min bytes 1, the default of both),
+ * `sessionTimeout: 30_000`, `fromBeginning: true` on fresh topics with a group of their own:
+ * the committed offset, else the earliest. Offsets committed after each fetch.
+ */
+export const CONSUME_OPTIONS = {
+  minBytes: 1,
+  maxWaitTime: 100,
+  sessionTimeout: 30_000,
+  heartbeatInterval: 3000,
+  autocommit: true,
+  mode: MessagesStreamModes.COMMITTED,
+  fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+} as const;
+
+/** Client error lines printed per process before they are only counted (an outage makes thousands). */
+const MAX_PRINTED = 10;
+let printed = 0;
+let suppressed = 0;
+
+/** Prints the first few client errors on stderr, then every 1000th with a count (as bare-kafka.ts does for kafkajs). */
+export function reportError(where: string, error: Error): void {
+  if (printed < MAX_PRINTED) {
+    printed++;
+    process.stderr.write(
+      `platformatic-kafka ${where}: ${error.message}${printed === MAX_PRINTED ? ' (further client errors only counted)' : ''}\n`,
+    );
+    return;
+  }
+  suppressed++;
+  if (suppressed % 1000 === 0) process.stderr.write(`platformatic-kafka: ${suppressed} more errors, last: ${where}: ${error.message}\n`);
+}
+
+/**
+ * A @platformatic/kafka producer that sends everything added in one event-loop turn as one
+ * `send` (one produce request per broker). A failed send reports the ids it carried.
+ */
+export class TurnProducer<Key, Value, HeaderKey, HeaderValue> {
+  private readonly batcher: TurnBatcher<{ id: string; message: MessageToProduce<Key, Value, HeaderKey, HeaderValue> }>;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly producer: Producer<Key, Value, HeaderKey, HeaderValue>,
+    onFailure: (ids: string[], error: Error) => void,
+  ) {
+    this.batcher = new TurnBatcher((items) => {
+      const sending = this.producer.send({ messages: items.map((i) => i.message) }).then(
+        () => undefined,
+        (error: Error) =>
+          onFailure(
+            items.map((i) => i.id),
+            error,
+          ),
+      );
+      this.inFlight.add(sending);
+      void sending.finally(() => this.inFlight.delete(sending));
+    });
+  }
+
+  add(id: string, message: MessageToProduce<Key, Value, HeaderKey, HeaderValue>): void {
+    this.batcher.add({ id, message });
+  }
+
+  /** Waits for the sends in flight, then closes the producer. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.producer.close();
+  }
+}
