@@ -90,14 +90,8 @@ export class ServiceRegistration extends EventEmitter {
     this.value = JSON.stringify({ ...this.record, draining: true });
     const lease = this.activeLease;
     if (!lease || this.closing) return;
-    const { callTimeoutMs } = this.settings;
     try {
-      const put = lease
-        .put(this.key)
-        .value(this.value)
-        .options({ deadline: Date.now() + callTimeoutMs })
-        .exec();
-      await withTimeout(put, callTimeoutMs + 1000, 'draining put');
+      await this.writeKey(lease, 'draining put');
       this.log.info({ key: this.key }, 'draining');
     } catch (err: unknown) {
       this.log.warn({ err, key: this.key }, 'could not mark the registration as draining');
@@ -153,12 +147,7 @@ export class ServiceRegistration extends EventEmitter {
     const lease = this.client.lease(ttlSeconds, { autoKeepAlive: true, deadline: Date.now() + callTimeoutMs });
     lease.on('lost', (err) => this.onLeaseLost(lease, err));
     try {
-      const put = lease
-        .put(this.key)
-        .value(this.value)
-        .options({ deadline: Date.now() + callTimeoutMs })
-        .exec();
-      await withTimeout(put, callTimeoutMs + 1000, 'registration put');
+      await this.writeKey(lease, 'registration put');
     } catch (err: unknown) {
       // Stop keepalives; if the grant went through, the lease (and a key written anyway) expires with its TTL.
       lease.release();
@@ -178,6 +167,17 @@ export class ServiceRegistration extends EventEmitter {
     this.safeEmit('registered', this.key);
     this.waiters.wakeAll();
     return true;
+  }
+
+  /** Writes the record under `lease`, within the call time limit. */
+  private async writeKey(lease: Lease, what: string): Promise<void> {
+    const { callTimeoutMs } = this.settings;
+    const put = lease
+      .put(this.key)
+      .value(this.value)
+      .options({ deadline: Date.now() + callTimeoutMs })
+      .exec();
+    await withTimeout(put, callTimeoutMs + 1000, what);
   }
 
   private onLeaseLost(lease: Lease, err: unknown): void {
