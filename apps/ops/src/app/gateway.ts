@@ -1,4 +1,4 @@
-import type { ServiceCatalog } from '@gateway/discovery';
+import type { ServiceCatalog, ServiceView } from '@gateway/discovery';
 import {
   Headers,
   newUid,
@@ -55,6 +55,8 @@ export class Gateway {
   private readonly answers = new Map<string, Promise<OpsAnswer>>();
   private closing = false;
   private capacityWaiters: Array<() => void> = [];
+  private topicsFor: readonly ServiceView[] | undefined;
+  private topics = new Map<string, string>();
 
   constructor(private readonly options: GatewayOptions) {}
 
@@ -106,7 +108,7 @@ export class Gateway {
     if (this.options.replyPartition && replyPartition === undefined) {
       return refusal(uid, GatewayErrorCodes.NOT_READY, 'ops holds no reply partition right now; try another instance or again shortly');
     }
-    const live = new Map(this.options.catalog.chainServices().map((view) => [view.name, view.topic]));
+    const live = this.liveTopics();
     const asked = request.services ?? [...live.keys()];
     const reachable = asked.filter((name) => live.has(name));
     if (reachable.length === 0) {
@@ -138,6 +140,16 @@ export class Gateway {
     const aggregate: Aggregate = await gathering.aggregate;
     log.info({ status: aggregate.status, missing: aggregate.missing, elapsedMs: aggregate.elapsedMs }, 'aggregate formed');
     return aggregate;
+  }
+
+  /** Topics of the chains ops asks, by name; rebuilt only when the catalog changed. */
+  private liveTopics(): Map<string, string> {
+    const views = this.options.catalog.chainServices();
+    if (views !== this.topicsFor) {
+      this.topicsFor = views;
+      this.topics = new Map(views.map((view) => [view.name, view.topic]));
+    }
+    return this.topics;
   }
 
   private broadcastTo(

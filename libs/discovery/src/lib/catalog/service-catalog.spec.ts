@@ -131,4 +131,19 @@ describe('ServiceCatalog', () => {
     catalog.remove('chain1', 'b');
     expect(events).toContain('down:chain1');
   });
+
+  it('returns the same chainServices array until the catalog changes', () => {
+    const catalog = new ServiceCatalog();
+    catalog.upsert(rec('chain1', 'a'));
+    const first = catalog.chainServices();
+    expect(catalog.chainServices()).toBe(first);
+    catalog.upsert(rec('chain1', 'a')); // the same record again: no change
+    expect(catalog.chainServices()).toBe(first);
+    catalog.upsert(rec('chain2', 'a'));
+    const second = catalog.chainServices();
+    expect(second).not.toBe(first);
+    expect(second.map((v) => v.name)).toEqual(['chain1', 'chain2']);
+    catalog.replaceAll([rec('chain2', 'a')]);
+    expect(catalog.chainServices().map((v) => v.name)).toEqual(['chain2']);
+  });
 });

@@ -23,6 +23,7 @@ function byName(a: ServiceView, b: ServiceView): number {
 export class ServiceCatalog {
   private services = new Map<string, Instances>();
   private readonly listeners = new Map<CatalogEvent, Set<Listener>>();
+  private chainViews: ServiceView[] | undefined;
 
   /** Adds or replaces one instance; emits `service-up` when it is the first instance of its name. */
   upsert(record: ServiceRecord): void {
@@ -72,15 +73,20 @@ export class ServiceCatalog {
     }
   }
 
-  /** The names with at least one live `chain` instance that is not draining (those ops asks), sorted by name; only those instances listed. */
-  chainServices(): ServiceView[] {
-    return this.snapshot()
+  /**
+   * The names with at least one live `chain` instance that is not draining (those ops asks), sorted
+   * by name, with only those instances listed. The same array is returned until the catalog changes
+   * (it is read on every request): treat it as read-only.
+   */
+  chainServices(): readonly ServiceView[] {
+    this.chainViews ??= this.snapshot()
       .filter((view) => view.kind === 'chain')
       .map((view) => ({
         ...view,
         instances: view.instances.filter((instance) => instance.kind === 'chain' && instance['draining'] !== true),
       }))
       .filter((view) => view.instances.length > 0);
+    return this.chainViews;
   }
 
   /** The view of one service, or undefined when it has no live instance. */
@@ -126,6 +132,7 @@ export class ServiceCatalog {
   }
 
   private emitAll(ups: string[], downs: string[]): void {
+    this.chainViews = undefined; // every mutation comes through here
     const errors: unknown[] = [];
     const call = (event: CatalogEvent, name: string): void => {
       for (const listener of [...(this.listeners.get(event) ?? [])]) {
