@@ -1,4 +1,4 @@
-import type { Aggregate } from '@gateway/messaging';
+import type { Aggregate, OpsAnswer } from '@gateway/messaging';
 import type { KafkaMessage } from 'kafkajs';
 import { expectSteady } from '../support/expect-steady';
 import type { HandMadeBehaviour, HandMadeChain } from '../support/hand-made-chain';
@@ -6,7 +6,7 @@ import { randomSuffix } from '../support/infra';
 import { assertInvariants, baseline, type Baseline } from '../support/invariants';
 import { Ledger } from '../support/ledger';
 import { metric } from '../support/ops-metrics';
-import { headersOf, plainKafka, produce } from '../support/plain-kafka';
+import { answerOf, collectTopic, headersOf, produce, type TopicCollector } from '../support/plain-kafka';
 import { ORDER, System } from '../support/system';
 import { waitFor } from '../support/wait-for';
 
@@ -18,16 +18,24 @@ describe('fault scenarios: input', () => {
   let ledger: Ledger;
   let before: Baseline;
   let dlq: Map<string, KafkaMessage[]>;
-  let answers: Map<string, Aggregate[]>;
+  let answers: Map<string, OpsAnswer[]>;
+  const collectors: Array<TopicCollector<unknown>> = [];
   const replyTopic = () => `${system.topics.opsAgg}.input-faults`;
 
   beforeAll(async () => {
     await system.start();
-    dlq = await collect(system.topics.opsDlq, (m) => headersOf(m)['x-case']);
-    answers = await collect(replyTopic(), (m) => m.key?.toString(), true);
+    const dead = await collectTopic(
+      system.topics.opsDlq,
+      (m) => headersOf(m)['x-case'],
+      (m) => m,
+    );
+    const answered = await collectTopic(replyTopic(), (m) => m.key?.toString(), answerOf);
+    collectors.push(dead, answered);
+    dlq = dead.seen;
+    answers = answered.seen;
   }, 120_000);
   afterAll(async () => {
-    await stopCollectors();
+    await Promise.all(collectors.map((c) => c.stop()));
     await system.stop();
   });
   beforeEach(async () => {
@@ -225,34 +233,3 @@ describe('fault scenarios: input', () => {
     );
   });
 });
-
-const collectors: Array<() => Promise<void>> = [];
-
-/** Reads `topic` from now on into a map by `keyOf`, for the whole file. */
-async function collect<T>(topic: string, keyOf: (m: KafkaMessage) => string | undefined, parse = false): Promise<Map<string, T[]>> {
-  const seen = new Map<string, T[]>();
-  const admin = plainKafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] }).catch(() => undefined);
-  await admin.disconnect();
-  const consumer = plainKafka.consumer({ groupId: `it-collect-${randomSuffix()}`, maxWaitTimeInMs: 100 });
-  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const key = keyOf(message);
-      if (key === undefined) return;
-      const list = seen.get(key) ?? [];
-      list.push((parse ? JSON.parse(String(message.value)) : message) as T);
-      seen.set(key, list);
-    },
-  });
-  await joined;
-  collectors.push(() => consumer.disconnect());
-  return seen;
-}
-
-async function stopCollectors(): Promise<void> {
-  await Promise.all(collectors.splice(0).map((stop) => stop()));
-}

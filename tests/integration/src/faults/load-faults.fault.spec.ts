@@ -1,10 +1,9 @@
-import type { OpsAnswer } from '@gateway/messaging';
 import type { HandMadeChain } from '../support/hand-made-chain';
 import { randomSuffix } from '../support/infra';
 import { assertInvariants, baseline, type Baseline } from '../support/invariants';
 import { Ledger } from '../support/ledger';
 import { metric } from '../support/ops-metrics';
-import { plainKafka } from '../support/plain-kafka';
+import { answerOf, collectTopic, plainKafka } from '../support/plain-kafka';
 import { ORDER, System } from '../support/system';
 import { waitFor } from '../support/wait-for';
 
@@ -73,22 +72,8 @@ describe('fault scenarios: load and shutdown', () => {
 
   it('10: a flood at ten times capacity on ops.req → consumption pauses instead of dropping: every request answered once, complete', async () => {
     const replyTo = `${system.topics.opsAgg}.flood-${randomSuffix()}`;
-    const answers = new Map<string, OpsAnswer[]>();
-    const consumer = plainKafka.consumer({ groupId: `it-flood-${randomSuffix()}`, maxWaitTimeInMs: 100 });
-    const admin = plainKafka.admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: replyTo, numPartitions: 1 }] });
-    await admin.disconnect();
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.connect();
-    await consumer.subscribe({ topics: [replyTo], fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const answer = JSON.parse(String(message.value)) as OpsAnswer;
-        answers.set(answer.uid, [...(answers.get(answer.uid) ?? []), answer]);
-      },
-    });
-    await joined;
+    const collector = await collectTopic(replyTo, (m) => m.key?.toString(), answerOf);
+    const answers = collector.seen;
     try {
       const sampler = sampleInFlight();
       const uids = Array.from({ length: CAP * 10 }, (_, i) => `kflood-${randomSuffix()}-${i}`);
@@ -109,7 +94,7 @@ describe('fault scenarios: load and shutdown', () => {
       expect(new Set(uids.map((uid) => answers.get(uid)?.[0]?.status))).toEqual(new Set(['complete']));
       expect(highest).toBeLessThanOrEqual(CAP);
     } finally {
-      await consumer.disconnect();
+      await collector.stop();
     }
   });
 });

@@ -1,7 +1,7 @@
 import type { OpsAnswer } from '@gateway/messaging';
 import { randomSuffix } from '../support/infra';
 import { metric } from '../support/ops-metrics';
-import { plainKafka } from '../support/plain-kafka';
+import { answerOf, collectTopic, plainKafka } from '../support/plain-kafka';
 import { ORDER, System, type ServicesBody } from '../support/system';
 import { waitFor } from '../support/wait-for';
 
@@ -13,7 +13,7 @@ const CHAINS = ['chain1', 'chain2', 'chain3'];
  */
 describe('scale-out: 3 ops instances and 2 instances of each chain', () => {
   const system = new System({ env: { TOPIC_PARTITIONS: '6', LEASE_TTL_SECONDS: '3' } });
-  const answers = new Map<string, OpsAnswer[]>();
+  let answers = new Map<string, OpsAnswer[]>();
   const replyTo = () => `${system.topics.opsAgg}.scale`;
   let stopConsumer: () => Promise<void>;
 
@@ -24,7 +24,9 @@ describe('scale-out: 3 ops instances and 2 instances of each chain', () => {
       const body = (await (await fetch(`${system.opsUrl}/services`)).json()) as ServicesBody;
       return CHAINS.every((name) => body.services.find((s) => s.name === name)?.instances.length === 2);
     });
-    stopConsumer = await collectAnswers(replyTo(), answers);
+    const collector = await collectTopic(replyTo(), (m) => m.key?.toString(), answerOf);
+    answers = collector.seen;
+    stopConsumer = collector.stop;
   }, 180_000);
   afterAll(async () => {
     await stopConsumer?.();
@@ -173,23 +175,3 @@ describe('scale-out: 3 ops instances and 2 instances of each chain', () => {
     expect(new Set([...final.values()].map((r) => r.url)).size).toBe(3);
   });
 });
-
-/** Reads `topic` into `answers` by uid until the returned function is called. */
-async function collectAnswers(topic: string, answers: Map<string, OpsAnswer[]>): Promise<() => Promise<void>> {
-  const admin = plainKafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] }).catch(() => undefined);
-  await admin.disconnect();
-  const consumer = plainKafka.consumer({ groupId: `it-scale-${randomSuffix()}`, maxWaitTimeInMs: 100 });
-  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const answer = JSON.parse(String(message.value)) as OpsAnswer;
-      answers.set(answer.uid, [...(answers.get(answer.uid) ?? []), answer]);
-    },
-  });
-  await joined;
-  return () => consumer.disconnect();
-}

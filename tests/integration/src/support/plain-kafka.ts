@@ -1,3 +1,4 @@
+import type { OpsAnswer } from '@gateway/messaging';
 import { Kafka, logLevel, Partitioners, type IHeaders, type KafkaMessage } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -83,3 +84,38 @@ export async function kcat(args: string[], input?: string): Promise<string> {
   const { stdout } = await child;
   return stdout;
 }
+
+/** What {@link collectTopic} gathered so far, by key, and how to stop it. */
+export interface TopicCollector<T> {
+  seen: Map<string, T[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Reads `topic` (created if missing) from its beginning with a group of its own, keeping every
+ * message under `keyOf(message)` (skipped when undefined), parsed by `parse`; resolves once the
+ * consumer joined, so nothing produced after that is missed.
+ */
+export async function collectTopic<T>(
+  topic: string,
+  keyOf: (m: KafkaMessage) => string | undefined,
+  parse: (m: KafkaMessage) => T,
+): Promise<TopicCollector<T>> {
+  await createTopic(topic, 3).catch(() => undefined); // it may exist already
+  const seen = new Map<string, T[]>();
+  const consumer = plainKafka.consumer({ groupId: `it-collect-${randomSuffix()}`, maxWaitTimeInMs: 100 });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const key = keyOf(message);
+      if (key !== undefined) seen.set(key, [...(seen.get(key) ?? []), parse(message)]);
+    },
+  });
+  await joined;
+  return { seen, stop: () => consumer.disconnect() };
+}
+
+/** A message whose value is an answer of ops, keyed by its uid. */
+export const answerOf = (m: KafkaMessage): OpsAnswer => JSON.parse(String(m.value)) as OpsAnswer;
