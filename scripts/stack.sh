@@ -23,6 +23,10 @@
 #   STACK_DIR       stack folder (default: <repo>/.stack)
 #   KAFKA_BROKERS   if set, Kafka is provided elsewhere and is never started here
 #   ETCD_ENDPOINTS  if set, etcd is provided elsewhere and is never started here
+#   KAFKA_EXTRA_PROPERTIES  lines appended to the generated server.properties
+#                   (a later line wins), e.g. $'num.io.threads=2\nnum.network.threads=1'
+#   KAFKA_GC_OPTS   the broker's GC flags (default: -XX:+UseG1GC -XX:MaxGCPauseMillis=20)
+#   KAFKA_JAVA_OPTS extra JVM flags, e.g. -Xlog:gc:file=/tmp/kafka-gc.log
 #
 # Ports are fixed: Kafka 127.0.0.1:9092 (controller 9093), etcd 127.0.0.1:2379
 # (peer 2380). If a port is already served by a process that is not ours (e.g.
@@ -263,6 +267,9 @@ broker.session.timeout.ms=3000
 num.network.threads=2
 num.io.threads=4
 num.recovery.threads.per.data.dir=1
+${KAFKA_EXTRA_PROPERTIES:+
+# From KAFKA_EXTRA_PROPERTIES (a later line wins over an earlier one).
+$KAFKA_EXTRA_PROPERTIES}
 EOF
   # Broker logging: INFO to a file only (nothing on the console).
   cat >"$KAFKA_LOG4J" <<EOF
@@ -313,10 +320,12 @@ launch_kafka() {
   format_kafka_storage
   rotate_log "$(log_file kafka)"; rotate_log "$LOG_DIR/kafka.out"
   local java_opts=(
-    -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+    -Xms256m -Xmx512m ${KAFKA_GC_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20}
     -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true
     "-Dlog4j.configuration=file:$KAFKA_LOG4J" "-Dkafka.logs.dir=$LOG_DIR"
   )
+  # KAFKA_JAVA_OPTS: extra JVM flags (a later flag wins over an earlier one).
+  [[ -n ${KAFKA_JAVA_OPTS:-} ]] && read -r -a extra_opts <<<"$KAFKA_JAVA_OPTS" && java_opts+=("${extra_opts[@]}")
   # JVM stdout/stderr (crashes, early errors) go to kafka.out.
   spawn kafka "$LOG_DIR/kafka.out" \
     java "${java_opts[@]}" -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF"

@@ -9,6 +9,7 @@ describe('parseConfig', () => {
     expect(c).toMatchObject({
       quick: false,
       warmupS: 3,
+      settleS: 15,
       durationS: 10,
       closedDurationS: 10,
       concurrency: DEFAULTS.concurrency,
@@ -24,7 +25,10 @@ describe('parseConfig', () => {
     const c = parseConfig(['--quick'], {});
     expect(c.rates).toEqual([...QUICK.rates]);
     expect(c.durationS).toBe(QUICK.durationS);
+    expect(c.settleS).toBe(QUICK.settleS);
     expect(c.quick).toBe(true);
+    expect(parseConfig(['--settle=0'], { BENCH_SETTLE: '30' }).settleS).toBe(0);
+    expect(parseConfig([], { BENCH_SETTLE: '30' }).settleS).toBe(30);
   });
 
   it('flags beat variables, both forms of flags work', () => {

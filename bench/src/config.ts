@@ -15,6 +15,8 @@ export interface BenchConfig {
   /** Clients the floor is measured with, in this order (default: both). */
   floorClients: FloorClientName[];
   warmupS: number;
+  /** Unmeasured load before a series' first step, so JIT and caches are warm (`--settle`). */
+  settleS: number;
   durationS: number;
   closedWarmupS: number;
   closedDurationS: number;
@@ -36,6 +38,7 @@ export interface BenchConfig {
 export const DEFAULTS = {
   rates: [250, 500, 1000, 2000, 3000],
   warmupS: 3,
+  settleS: 15,
   durationS: 10,
   closedWarmupS: 3,
   closedDurationS: 10,
@@ -47,6 +50,7 @@ export const DEFAULTS = {
 export const QUICK = {
   rates: [200, 500],
   warmupS: 1,
+  settleS: 2,
   durationS: 3,
   closedWarmupS: 1,
   closedDurationS: 3,
@@ -60,6 +64,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --floor-rates=A,B,…     open-loop rates of the floor    (BENCH_FLOOR_RATES, default: --rates)
   --duration=S            seconds measured per step       (BENCH_DURATION, default ${DEFAULTS.durationS})
   --warmup=S              warm-up seconds before a step   (BENCH_WARMUP, default ${DEFAULTS.warmupS})
+  --settle=S              unmeasured seconds of load before a series' first step, at
+                          min(1000, highest rate) req/s  (BENCH_SETTLE, default ${DEFAULTS.settleS})
   --closed-duration=S     seconds of the closed loop      (BENCH_CLOSED_DURATION, default ${DEFAULTS.closedDurationS})
   --concurrency=N         closed-loop requests in flight  (BENCH_CONCURRENCY, default ${DEFAULTS.concurrency})
   --http-sockets=N        most HTTP connections           (BENCH_HTTP_SOCKETS, default ${DEFAULTS.httpSockets})
@@ -84,6 +90,7 @@ const KNOWN = new Set([
   'floor-rates',
   'duration',
   'warmup',
+  'settle',
   'closed-duration',
   'concurrency',
   'http-sockets',
@@ -165,6 +172,7 @@ export function parseConfig(argv: readonly string[], env: Env): BenchConfig {
     rates,
     floorRates: floorRaw === undefined ? rates : rateList(floorRaw, '--floor-rates'),
     warmupS: seconds('warmup', 'BENCH_WARMUP', base.warmupS, 0),
+    settleS: seconds('settle', 'BENCH_SETTLE', base.settleS, 0),
     durationS: seconds('duration', 'BENCH_DURATION', base.durationS),
     closedWarmupS: base.closedWarmupS,
     closedDurationS: seconds('closed-duration', 'BENCH_CLOSED_DURATION', base.closedDurationS),

@@ -91,6 +91,7 @@ async function bench(config: BenchConfig): Promise<number> {
   const plan: Omit<SeriesPlan, 'name'> = {
     rates: config.rates,
     warmupS: config.warmupS,
+    settleS: config.settleS,
     durationS: config.durationS,
     closedWarmupS: config.closedWarmupS,
     closedDurationS: config.closedDurationS,

@@ -2,7 +2,7 @@ import { runClosedLoop } from './load/closed-loop';
 import { sleep } from './load/clock';
 import { runOpenLoop } from './load/open-loop';
 import type { Target } from './load/target';
-import type { WindowHooks } from './load/window-hooks';
+import { NO_HOOKS, type WindowHooks } from './load/window-hooks';
 import type { ProcessSampler } from './procs/sampler';
 import type { SeriesName, SeriesResult, StepResult } from './report/types';
 import { SERIES_LABELS } from './report/types';
@@ -11,6 +11,8 @@ export interface SeriesPlan {
   name: SeriesName;
   rates: number[];
   warmupS: number;
+  /** Seconds of unmeasured load before the first step (0: none). */
+  settleS: number;
   durationS: number;
   closedWarmupS: number;
   closedDurationS: number;
@@ -20,6 +22,8 @@ export interface SeriesPlan {
 }
 
 const PAUSE_BETWEEN_STEPS_MS = 1000;
+/** The settle load's rate: the highest step's, at most this. */
+const SETTLE_RATE_MAX = 1000;
 const SETTLE_QUIET_MS = 1000;
 const SETTLE_MAX_MS = 30_000;
 
@@ -58,6 +62,19 @@ export async function runSeries(
       disturbances = window.events;
     },
   };
+
+  if (plan.settleS > 0 && plan.rates.length > 0) {
+    // JIT, connection pools, broker caches and GC sizing settle in the first seconds of load: a
+    // measured first step would carry them (its p99 several times the steady state's).
+    const rate = Math.min(SETTLE_RATE_MAX, Math.max(...plan.rates));
+    log(`${plan.name}: settling at ${rate} req/s for ${plan.settleS} s (not measured)`);
+    await runOpenLoop(
+      target,
+      { ratePerSecond: rate, warmupMs: 0, durationMs: plan.settleS * 1000, drainMs: plan.drainS * 1000, idPrefix: `bench-${plan.runId}-${plan.name}-settle` },
+      NO_HOOKS,
+    );
+    await pause(target, plan.name, log);
+  }
 
   for (const rate of plan.rates) {
     const stats = await runOpenLoop(

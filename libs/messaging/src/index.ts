@@ -30,6 +30,7 @@ export * from './lib/kafka/dead-letter.queue';
 export * from './lib/kafka/fixed-partitions.assigner';
 export * from './lib/kafka/kafka-client';
 export * from './lib/kafka/kafka.publisher';
+export * from './lib/kafka/key-hash.partitioner';
 export * from './lib/kafka/message-consumer';
 export * from './lib/kafka/topic-admin';
 

@@ -125,9 +125,10 @@ export class Gateway {
       preset: Object.fromEntries(asked.filter((name) => !live.has(name)).map((name) => [name, { status: 'left' as const }])),
     });
     const log = this.options.logger.child({ uid, traceId: trace?.traceId });
-    const messages = reachable.map((name) =>
-      this.broadcastTo(live.get(name) as string, uid, request.payload, deadline, replyPartition, trace),
-    );
+    // Every chain gets the same request: serialised once.
+    const value = JSON.stringify({ uid, payload: request.payload, deadline });
+    const headers = this.broadcastHeaders(replyPartition, trace);
+    const messages: OutgoingMessage[] = reachable.map((name) => ({ topic: live.get(name) as string, key: uid, value, headers }));
     try {
       await this.options.publisher.publish(messages);
       log.debug({ services: reachable, timeoutMs }, 'broadcast sent');
@@ -152,17 +153,11 @@ export class Gateway {
     return this.topics;
   }
 
-  private broadcastTo(
-    topic: string,
-    uid: string,
-    payload: unknown,
-    deadline: number,
-    replyPartition: number | undefined,
-    trace: RequestTrace | undefined,
-  ): OutgoingMessage {
+  /** Headers of a broadcast: the reply address and the trace context. */
+  private broadcastHeaders(replyPartition: number | undefined, trace: RequestTrace | undefined): Record<string, string> {
     const headers: Record<string, string> = { ...trace?.headers, [Headers.REPLY_TO]: this.options.replyTopic };
     if (replyPartition !== undefined) headers[Headers.REPLY_PARTITION] = String(replyPartition);
-    return { topic, key: uid, value: JSON.stringify({ uid, payload, deadline }), headers };
+    return headers;
   }
 }
 

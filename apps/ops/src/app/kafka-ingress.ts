@@ -36,6 +36,8 @@ export interface KafkaIngressOptions {
   ensureTopic: (topic: string) => Promise<void>;
   /** Fetch tuning (minBytes, maxWaitTimeInMs). */
   consumerConfig?: Partial<ConsumerConfig>;
+  /** Fetch pacing in ms (see MessageConsumerOptions.fetchPacingMs). */
+  fetchPacingMs?: number;
 }
 
 /** A valid request on `ops.req` and where its answer goes. */
@@ -62,6 +64,7 @@ export function createKafkaIngress(options: KafkaIngressOptions): MessageConsume
     maxInFlight: options.maxInFlight,
     deadLetters: options.deadLetters,
     consumerConfig: options.consumerConfig ?? {},
+    fetchPacingMs: options.fetchPacingMs ?? 0,
     decode: (message) => {
       const replyTo = message.headers[Headers.REPLY_TO] ?? options.topics.opsAgg;
       if (!TOPIC_NAME.test(replyTo)) {

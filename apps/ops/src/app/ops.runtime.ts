@@ -107,6 +107,7 @@ export class OpsRuntime {
       maxInFlight: config.maxInFlight,
       ensureTopic: (topic) => this.ensureTopic(topic),
       consumerConfig: fetchTuning,
+      fetchPacingMs: tuning.fetchPacingMs,
     });
     this.etcd = createEtcdClient(config.etcdEndpoints);
     this.catalogSync = new CatalogSync({ client: this.etcd, catalog: this.catalog, prefix: config.discoveryPrefix, logger });
@@ -252,6 +253,7 @@ export class OpsRuntime {
       logger: this.logger,
       maxMessageBytes: config.maxMessageBytes,
       consumerConfig: { ...this.fetchTuning, partitionAssigners: [fixedPartitionsAssigner(config.topics.opsResp, () => [partition])] },
+      fetchPacingMs: config.kafkaTuning.fetchPacingMs,
     });
     metrics.replyPartition.set(partition);
     await this.replies.start();

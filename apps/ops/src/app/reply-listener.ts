@@ -22,6 +22,8 @@ export interface ReplyListenerOptions {
   logger: Logger;
   maxMessageBytes: number;
   consumerConfig?: Partial<ConsumerConfig>;
+  /** Fetch pacing in ms (see MessageConsumerOptions.fetchPacingMs). */
+  fetchPacingMs?: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export function createReplyListener(options: ReplyListenerOptions): MessageConsu
     maxInFlight: 100_000,
     deadLetters: options.deadLetters,
     consumerConfig: options.consumerConfig ?? {},
+    fetchPacingMs: options.fetchPacingMs ?? 0,
     decode: (message) => {
       const json = decodeJson(message.value, options.maxMessageBytes);
       return json.ok ? checkKey(message.key, validateChainReply(json.value)) : json;

@@ -100,6 +100,7 @@ export class ChainService {
       deadLetters,
       maxInFlight: this.config.maxInFlight,
       consumerConfig: { minBytes: tuning.fetchMinBytes, maxWaitTimeInMs: tuning.fetchMaxWaitMs },
+      fetchPacingMs: tuning.fetchPacingMs,
       decode: (message) => this.decode(message),
       handle: (request, message) => this.handle(request, message),
     });

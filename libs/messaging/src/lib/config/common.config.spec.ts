@@ -46,6 +46,14 @@ describe('readCommonConfig', () => {
     });
   });
 
+  it('batches Kafka traffic by default (1 ms linger, 2 ms fetch pacing) and reads the tuning variables', () => {
+    expect(readCommonConfig({}).kafkaTuning).toEqual({ lingerMs: 1, fetchMinBytes: 1, fetchMaxWaitMs: 100, fetchPacingMs: 2 });
+    expect(
+      readCommonConfig({ KAFKA_LINGER_MS: '0', KAFKA_FETCH_MIN_BYTES: '4096', KAFKA_FETCH_MAX_WAIT_MS: '5', KAFKA_FETCH_PACING_MS: '0' })
+        .kafkaTuning,
+    ).toEqual({ lingerMs: 0, fetchMinBytes: 4096, fetchMaxWaitMs: 5, fetchPacingMs: 0 });
+  });
+
   it('ignores variables it does not read', () => {
     expect(readCommonConfig({ PATH: '/usr/bin', OPS_HTTP_PORT: '8080' }).logLevel).toBe('info');
   });
@@ -68,6 +76,9 @@ describe('readCommonConfig', () => {
     ['MAX_MESSAGE_BYTES', String(64 * 1024 * 1024 + 1)],
     ['TOPIC_PARTITIONS', '0'],
     ['SHUTDOWN_GRACE_MS', '-5'],
+    ['KAFKA_LINGER_MS', '-1'],
+    ['KAFKA_FETCH_PACING_MS', 'soon'],
+    ['KAFKA_FETCH_PACING_MS', '1001'],
     ['DISCOVERY_PREFIX', 'services/'],
     ['DISCOVERY_PREFIX', '/services'],
   ])('refuses %s=%p with MSG_CONFIG_INVALID naming the variable', (variable, raw) => {

@@ -26,12 +26,14 @@ export interface CommonConfig {
 
 /** How much a service waits to batch Kafka traffic. */
 export interface KafkaTuning {
-  /** Publishes within this many ms go out in one request (KAFKA_LINGER_MS, default 0: one per event-loop turn). */
+  /** Publishes within this many ms go out in one request (KAFKA_LINGER_MS, default 1; 0: one per event-loop turn). */
   lingerMs: number;
   /** A fetch waits for this many bytes … (KAFKA_FETCH_MIN_BYTES, default 1) */
   fetchMinBytes: number;
   /** … or this many ms, whichever first (KAFKA_FETCH_MAX_WAIT_MS, default 100). */
   fetchMaxWaitMs: number;
+  /** A fetch starts no sooner than this many ms after the previous one (KAFKA_FETCH_PACING_MS, default 2). */
+  fetchPacingMs: number;
 }
 
 /** Reads the shared settings; throws a MessagingError naming the variable when one is malformed. */
@@ -54,9 +56,10 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     topicPrefix,
     topics: topicNames(topicPrefix),
     kafkaTuning: {
-      lingerMs: readInt(env, 'KAFKA_LINGER_MS', 0, 0, 1000),
+      lingerMs: readInt(env, 'KAFKA_LINGER_MS', 1, 0, 1000),
       fetchMinBytes: readInt(env, 'KAFKA_FETCH_MIN_BYTES', 1, 1, 64 * 1024 * 1024),
       fetchMaxWaitMs: readInt(env, 'KAFKA_FETCH_MAX_WAIT_MS', 100, 1, 10_000),
+      fetchPacingMs: readInt(env, 'KAFKA_FETCH_PACING_MS', 2, 0, 1000),
     },
     discoveryPrefix: readMatching(env, 'DISCOVERY_PREFIX', '/services/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a key prefix like /services/'),
   };

@@ -1,4 +1,6 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { Kafka, logLevel, type ISocketFactory, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
 
 /** Options of {@link createKafka}. */
@@ -27,6 +29,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     connectionTimeout: 3000,
     requestTimeout: 10_000,
     retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 4 },
+    socketFactory: noDelaySocketFactory,
     logLevel: logLevel.WARN,
     logCreator:
       () =>
@@ -36,3 +39,19 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       },
   });
 }
+
+const KEEP_ALIVE_DELAY_MS = 60_000;
+
+/**
+ * kafkajs' own socket factory with TCP_NODELAY on (kafkajs leaves Nagle's algorithm on; the Java
+ * client and @platformatic/kafka turn it off): a small request written while another is unacknowledged
+ * is sent at once instead of waiting for the peer's (possibly delayed) ACK.
+ */
+export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket = ssl
+    ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+    : net.connect({ host, port, noDelay: true }, onConnect);
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
+  return socket;
+};

@@ -1,7 +1,8 @@
-import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
 import type { OutgoingMessage, Publisher } from '../ports/publisher.port';
+import { KeyHashPartitioner } from './key-hash.partitioner';
 
 interface Waiter {
   messages: OutgoingMessage[];
@@ -31,7 +32,7 @@ export class KafkaPublisher implements Publisher {
     private readonly maxBatchBytes = 512 * 1024,
   ) {
     this.producer = kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: KeyHashPartitioner,
       allowAutoTopicCreation: false,
     });
     this.producer.on(this.producer.events.CONNECT, () => (this.isConnected = true));

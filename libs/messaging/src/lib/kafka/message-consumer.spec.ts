@@ -1,24 +1,32 @@
 import { EventEmitter } from 'node:events';
-import type { Kafka } from 'kafkajs';
+import type { ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import pino from 'pino';
 import { valid } from '../contract/result';
 import { InMemoryPublisher } from '../testing/in-memory.publisher';
 import { DeadLetterQueue } from './dead-letter.queue';
 import { MessageConsumer } from './message-consumer';
 
-const EVENTS = { GROUP_JOIN: 'group_join', FETCH: 'fetch', CRASH: 'crash', REBALANCING: 'rebalancing' } as const;
+const EVENTS = {
+  GROUP_JOIN: 'group_join',
+  FETCH_START: 'fetch_start',
+  FETCH: 'fetch',
+  CRASH: 'crash',
+  REBALANCING: 'rebalancing',
+} as const;
 
 /** A stand-in for a kafkajs consumer: joins and fetches when run, and can be made to crash. */
 class FakeConsumer extends EventEmitter {
   readonly events = EVENTS;
   disconnected = false;
+  runConfig: ConsumerRunConfig | undefined;
   async connect(): Promise<void> {
     return undefined;
   }
   async subscribe(): Promise<void> {
     return undefined;
   }
-  async run(): Promise<void> {
+  async run(config: ConsumerRunConfig): Promise<void> {
+    this.runConfig = config;
     setImmediate(() => {
       this.emit(EVENTS.GROUP_JOIN, { payload: { memberAssignment: { t: [0] } } });
       this.emit(EVENTS.FETCH, { payload: {} });
@@ -41,7 +49,7 @@ class FakeConsumer extends EventEmitter {
   }
 }
 
-function setup() {
+function setup(options: { fetchPacingMs?: number; handled?: string[] } = {}) {
   const consumers: FakeConsumer[] = [];
   const kafka = {
     consumer: () => {
@@ -59,7 +67,8 @@ function setup() {
     logger,
     deadLetters: new DeadLetterQueue({ publisher: new InMemoryPublisher(), service: 's', topic: 'dlq', logger }),
     decode: () => valid('x'),
-    handle: async () => undefined,
+    handle: async (_value, message) => void options.handled?.push(message.offset),
+    fetchPacingMs: options.fetchPacingMs,
     onRebuild: (error) => rebuilt.push(error),
   });
   return { consumer, consumers, rebuilt };
@@ -91,6 +100,60 @@ describe('MessageConsumer crash handling (scenario 13)', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(consumers).toHaveLength(1);
     expect(rebuilt).toEqual([]);
+    await consumer.close(0);
+  });
+});
+
+/** One fetch's batch of `count` messages of partition 0, as kafkajs hands it to eachBatch. */
+function batchOf(count: number): EachBatchPayload {
+  const messages = Array.from({ length: count }, (_, i) => ({ offset: String(i), key: Buffer.from('k'), value: Buffer.from('v'), headers: {} }));
+  return {
+    batch: { topic: 't', partition: 0, messages },
+    resolveOffset: () => undefined,
+    heartbeat: async () => undefined,
+    isRunning: () => true,
+    isStale: () => false,
+  } as unknown as EachBatchPayload;
+}
+
+describe('MessageConsumer fetch pacing', () => {
+  it('hands every message on at once, then holds the next fetch until the pacing interval is over', async () => {
+    const handled: string[] = [];
+    const { consumer, consumers } = setup({ fetchPacingMs: 40, handled });
+    await consumer.start();
+    const fake = consumers[0] as FakeConsumer;
+    fake.emit(EVENTS.FETCH_START, { payload: {} });
+    const started = Date.now();
+    let returned = false;
+    const done = fake.runConfig?.eachBatch?.(batchOf(3)).then(() => (returned = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(handled).toEqual(['0', '1', '2']);
+    expect(returned).toBe(false);
+    await done;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(35);
+    await consumer.close(0);
+  });
+
+  it('fetches again at once when the fetch itself took longer than the interval', async () => {
+    const { consumer, consumers } = setup({ fetchPacingMs: 20 });
+    await consumer.start();
+    const fake = consumers[0] as FakeConsumer;
+    fake.emit(EVENTS.FETCH_START, { payload: {} });
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the fetch waited at the broker
+    const started = Date.now();
+    await fake.runConfig?.eachBatch?.(batchOf(1));
+    expect(Date.now() - started).toBeLessThan(15);
+    await consumer.close(0);
+  });
+
+  it('does not pace by default', async () => {
+    const { consumer, consumers } = setup();
+    await consumer.start();
+    const fake = consumers[0] as FakeConsumer;
+    fake.emit(EVENTS.FETCH_START, { payload: {} });
+    const started = Date.now();
+    await fake.runConfig?.eachBatch?.(batchOf(1));
+    expect(Date.now() - started).toBeLessThan(15);
     await consumer.close(0);
   });
 });

@@ -21,6 +21,12 @@ export interface MessageConsumerOptions<T> {
   maxInFlight?: number;
   /** Commit offsets (default true). A reply consumer that re-reads from "latest" need not. */
   commit?: boolean;
+  /**
+   * Fetch pacing, in ms (default 0: none): a fetch starts no sooner than this after the one before
+   * it started, so messages arriving meanwhile come in one batch — fewer, larger Kafka requests for
+   * a bounded delay. A fetch that waited at the broker longer than this is followed at once.
+   */
+  fetchPacingMs?: number;
   /** Extra kafkajs consumer settings (partition assigners, session timeout …). */
   consumerConfig?: Partial<ConsumerConfig>;
   /** Called when the consumer crashed for good and was rebuilt. */
@@ -28,6 +34,7 @@ export interface MessageConsumerOptions<T> {
 }
 
 const COMMIT_INTERVAL_MS = 100;
+const PARTITIONS_AT_ONCE = 16;
 const READY_FETCH_AGE_MS = 5000;
 
 /**
@@ -46,6 +53,8 @@ export class MessageConsumer<T> {
   private capacityWaiters: Array<() => void> = [];
   private running = new Set<Promise<void>>();
   private lastFetchAt = 0;
+  private fetchStartedAt = 0;
+  private readonly fetchPacingMs: number;
   private joined = false;
   private state: 'new' | 'running' | 'closing' | 'closed' = 'new';
   private readonly log: Logger;
@@ -56,6 +65,8 @@ export class MessageConsumer<T> {
     this.maxInFlight = options.maxInFlight ?? 1000;
     if (!(this.maxInFlight >= 1)) throw new MessagingError(MessagingErrorCodes.CONFIG_INVALID, 'maxInFlight must be >= 1');
     this.commitEnabled = options.commit ?? true;
+    this.fetchPacingMs = options.fetchPacingMs ?? 0;
+    if (!(this.fetchPacingMs >= 0)) throw new MessagingError(MessagingErrorCodes.CONFIG_INVALID, 'fetchPacingMs must be >= 0');
     this.log = options.logger.child({ component: 'consumer', topic: options.topic, groupId: options.groupId });
   }
 
@@ -126,6 +137,9 @@ export class MessageConsumer<T> {
     consumer.on(consumer.events.REBALANCING, () => {
       this.joined = false;
     });
+    consumer.on(consumer.events.FETCH_START, () => {
+      this.fetchStartedAt = Date.now();
+    });
     consumer.on(consumer.events.FETCH, () => {
       this.lastFetchAt = Date.now();
     });
@@ -140,7 +154,9 @@ export class MessageConsumer<T> {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // Every partition's batch of a fetch is dispatched at once, so the pacing wait at the end of
+      // eachBatch delays the next fetch, not the other partitions' messages.
+      partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }
@@ -187,6 +203,9 @@ export class MessageConsumer<T> {
       });
       resolveOffset(message.offset);
     }
+    // kafkajs fetches again once every batch of this fetch returned: pace it (see fetchPacingMs).
+    const wait = this.fetchStartedAt + this.fetchPacingMs - Date.now();
+    if (wait > 0 && this.state === 'running') await delay(wait);
   }
 
   /** Decodes and handles one message; never rejects (failures are retried or dead-lettered). */
