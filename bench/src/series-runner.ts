@@ -70,7 +70,13 @@ export async function runSeries(
     log(`${plan.name}: settling at ${rate} req/s for ${plan.settleS} s (not measured)`);
     await runOpenLoop(
       target,
-      { ratePerSecond: rate, warmupMs: 0, durationMs: plan.settleS * 1000, drainMs: plan.drainS * 1000, idPrefix: `bench-${plan.runId}-${plan.name}-settle` },
+      {
+        ratePerSecond: rate,
+        warmupMs: 0,
+        durationMs: plan.settleS * 1000,
+        drainMs: plan.drainS * 1000,
+        idPrefix: `bench-${plan.runId}-${plan.name}-settle`,
+      },
       NO_HOOKS,
     );
     await pause(target, plan.name, log);

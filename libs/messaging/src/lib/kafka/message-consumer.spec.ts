@@ -106,7 +106,12 @@ describe('MessageConsumer crash handling (scenario 13)', () => {
 
 /** One fetch's batch of `count` messages of partition 0, as kafkajs hands it to eachBatch. */
 function batchOf(count: number): EachBatchPayload {
-  const messages = Array.from({ length: count }, (_, i) => ({ offset: String(i), key: Buffer.from('k'), value: Buffer.from('v'), headers: {} }));
+  const messages = Array.from({ length: count }, (_, i) => ({
+    offset: String(i),
+    key: Buffer.from('k'),
+    value: Buffer.from('v'),
+    headers: {},
+  }));
   return {
     batch: { topic: 't', partition: 0, messages },
     resolveOffset: () => undefined,
