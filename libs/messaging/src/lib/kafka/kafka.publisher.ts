@@ -10,9 +10,15 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
+/** The publisher counts as busy (and lingers) while its previous produce request is this recent. */
+export const BUSY_WINDOW_MS = 10;
+
 /**
- * The Kafka {@link Publisher}: every publish made in one event-loop turn goes out in a single
- * `sendBatch` (acks from all in-sync replicas), and each caller's promise settles with its batch.
+ * The Kafka {@link Publisher}: the publishes of one event-loop turn go out in a single `sendBatch`
+ * (acks from all in-sync replicas), and each caller's promise settles with its batch. While busy —
+ * the previous request went out less than {@link BUSY_WINDOW_MS} ago — it lingers `lingerMs` to
+ * gather more into the request; an idle publisher sends on the next turn, so a lone request pays
+ * no linger.
  */
 export class KafkaPublisher implements Publisher {
   private readonly producer: Producer;
@@ -22,8 +28,9 @@ export class KafkaPublisher implements Publisher {
   private closed = false;
   private inFlightBatches = new Set<Promise<void>>();
   private isConnected = false;
+  private lastSendAt = Number.NEGATIVE_INFINITY;
 
-  /** `lingerMs`: how long to gather publishes into one request (0: one per event-loop turn). */
+  /** `lingerMs`: how long a busy publisher gathers publishes into one request (0: one per event-loop turn). */
   constructor(
     kafka: Kafka,
     private readonly logger: Logger,
@@ -59,7 +66,8 @@ export class KafkaPublisher implements Publisher {
       this.queue.push({ messages, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        if (this.lingerMs > 0) setTimeout(() => this.flush(), this.lingerMs);
+        const busy = performance.now() - this.lastSendAt < BUSY_WINDOW_MS;
+        if (this.lingerMs > 0 && busy) setTimeout(() => this.flush(), this.lingerMs);
         else setImmediate(() => this.flush());
       }
     });
@@ -79,6 +87,7 @@ export class KafkaPublisher implements Publisher {
     const waiters = this.queue;
     if (waiters.length === 0) return;
     this.queue = [];
+    this.lastSendAt = performance.now();
     for (const chunk of chunkWaiters(waiters, this.maxBatchBytes)) this.send(chunk);
   }
 
