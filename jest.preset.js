@@ -6,10 +6,11 @@ module.exports = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
-    // `cookie` (used by fastify's inject) ships only as an ES module: compile it to CommonJS.
-    '/node_modules/cookie/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+    // `cookie` (used by fastify's inject) and @platformatic/kafka ship only as ES modules (Node 20
+    // requires them natively; Jest's module system cannot): compile them to CommonJS.
+    '/node_modules/(cookie|@platformatic/[a-z-]+)/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|@platformatic/[a-z-]+)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@gateway/discovery$': path.join(__dirname, 'libs/discovery/src/index.ts'),

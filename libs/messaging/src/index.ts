@@ -19,6 +19,7 @@ export * from './lib/consumer/offset-tracker';
 // Ports.
 export * from './lib/ports/inbound-message';
 export * from './lib/ports/publisher.port';
+export * from './lib/ports/kafka-transport.port';
 
 // Configuration and logging.
 export * from './lib/config/common.config';
@@ -29,6 +30,11 @@ export * from './lib/logging/logger';
 export * from './lib/kafka/dead-letter.queue';
 export * from './lib/kafka/fixed-partitions.assigner';
 export * from './lib/kafka/kafka-client';
+export * from './lib/kafka/kafka-transport';
+export * from './lib/kafka/kafkajs.consumer-source';
+export * from './lib/kafka/kafkajs.produce-client';
+export * from './lib/kafka/platformatic.consumer-source';
+export * from './lib/kafka/platformatic.produce-client';
 export * from './lib/kafka/kafka.publisher';
 export * from './lib/kafka/key-hash.partitioner';
 export * from './lib/kafka/message-consumer';

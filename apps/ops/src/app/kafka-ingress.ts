@@ -12,18 +12,19 @@ import {
   valid,
   validateOpsRequest,
   type DeadLetterQueue,
+  type FetchSettings,
+  type KafkaTransport,
   type OpsRequest,
   type Publisher,
   type TopicNames,
 } from '@gateway/messaging';
-import type { ConsumerConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Gateway } from './gateway';
 import { endSpan } from './request-span';
 
 /** Options of {@link createKafkaIngress}. */
 export interface KafkaIngressOptions {
-  kafka: Kafka;
+  transport: KafkaTransport;
   groupId: string;
   topics: TopicNames;
   gateway: Gateway;
@@ -34,10 +35,8 @@ export interface KafkaIngressOptions {
   maxInFlight: number;
   /** Creates a reply topic that does not exist yet (a client may name a new one in `reply-to`). */
   ensureTopic: (topic: string) => Promise<void>;
-  /** Fetch tuning (minBytes, maxWaitTimeInMs). */
-  consumerConfig?: Partial<ConsumerConfig>;
-  /** Fetch pacing in ms (see MessageConsumerOptions.fetchPacingMs). */
-  fetchPacingMs?: number;
+  /** Fetch settings (see MessageConsumerOptions.fetch). */
+  fetch?: Partial<FetchSettings>;
 }
 
 /** A valid request on `ops.req` and where its answer goes. */
@@ -57,14 +56,13 @@ const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 export function createKafkaIngress(options: KafkaIngressOptions): MessageConsumer<IngressRequest> {
   const { gateway, publisher } = options;
   return new MessageConsumer<IngressRequest>({
-    kafka: options.kafka,
+    transport: options.transport,
     groupId: options.groupId,
     topic: options.topics.opsReq,
     logger: options.logger,
     maxInFlight: options.maxInFlight,
     deadLetters: options.deadLetters,
-    consumerConfig: options.consumerConfig ?? {},
-    fetchPacingMs: options.fetchPacingMs ?? 0,
+    fetch: options.fetch ?? {},
     decode: (message) => {
       const replyTo = message.headers[Headers.REPLY_TO] ?? options.topics.opsAgg;
       if (!TOPIC_NAME.test(replyTo)) {

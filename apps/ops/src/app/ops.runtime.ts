@@ -1,17 +1,18 @@
 import { CatalogSync, createEtcdClient, PartitionClaim, ServiceCatalog, ServiceRegistration, type Etcd3 } from '@gateway/discovery';
 import {
-  createKafka,
+  createKafkaTransport,
   DeadLetterQueue,
   ensureTopics,
-  fixedPartitionsAssigner,
+  fetchSettings,
   partitionCount,
   KafkaPublisher,
   ScatterGatherAggregator,
   type ChainReply,
+  type FetchSettings,
+  type KafkaTransport,
   type MessageConsumer,
 } from '@gateway/messaging';
 import type { FastifyInstance } from 'fastify';
-import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Gateway } from './gateway';
 import { createHttpServer } from './http/http.server';
@@ -31,12 +32,12 @@ export class OpsRuntime {
   readonly aggregator: ScatterGatherAggregator;
   readonly gateway: Gateway;
   readonly http: FastifyInstance;
-  private readonly kafka: Kafka;
+  private readonly transport: KafkaTransport;
   private readonly publisher: KafkaPublisher;
   private replies: MessageConsumer<ChainReply> | undefined;
   private claim: PartitionClaim | undefined;
   private readonly deadLetters: DeadLetterQueue;
-  private readonly fetchTuning: { minBytes: number; maxWaitTimeInMs: number };
+  private readonly fetch: FetchSettings;
   /** The partition of ops.resp the reply consumer reads. */
   private listening: number | undefined;
   private readonly ingress: MessageConsumer<IngressRequest>;
@@ -51,11 +52,15 @@ export class OpsRuntime {
     private readonly logger: Logger,
   ) {
     const { metrics } = this;
-    this.kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `ops-${config.instanceId}`, logger });
-    const tuning = config.kafkaTuning;
-    const fetchTuning = { minBytes: tuning.fetchMinBytes, maxWaitTimeInMs: tuning.fetchMaxWaitMs };
-    this.fetchTuning = fetchTuning;
-    this.publisher = new KafkaPublisher(this.kafka, logger, tuning.lingerMs);
+    const transport = createKafkaTransport({
+      client: config.kafkaClient,
+      brokers: config.kafkaBrokers,
+      clientId: `ops-${config.instanceId}`,
+      logger,
+    });
+    this.transport = transport;
+    this.fetch = fetchSettings(config.kafkaTuning);
+    this.publisher = new KafkaPublisher(transport.createProducer(), logger, config.kafkaTuning.lingerMs);
     const { topics } = config;
     const deadLetters = new DeadLetterQueue({
       publisher: this.publisher,
@@ -96,7 +101,7 @@ export class OpsRuntime {
     });
 
     this.ingress = createKafkaIngress({
-      kafka: this.kafka,
+      transport,
       groupId: config.groupId,
       topics,
       gateway: this.gateway,
@@ -106,8 +111,7 @@ export class OpsRuntime {
       maxMessageBytes: config.maxMessageBytes,
       maxInFlight: config.maxInFlight,
       ensureTopic: (topic) => this.ensureTopic(topic),
-      consumerConfig: fetchTuning,
-      fetchPacingMs: tuning.fetchPacingMs,
+      fetch: this.fetch,
     });
     this.etcd = createEtcdClient(config.etcdEndpoints);
     this.catalogSync = new CatalogSync({ client: this.etcd, catalog: this.catalog, prefix: config.discoveryPrefix, logger });
@@ -160,7 +164,7 @@ export class OpsRuntime {
     const { opsReq, opsResp, opsAgg, opsDlq } = config.topics;
     const topics = [opsReq, opsResp, opsAgg, opsDlq];
     await ensureTopics(
-      this.kafka,
+      this.transport.kafka,
       topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })),
       this.logger,
     );
@@ -216,7 +220,7 @@ export class OpsRuntime {
     const claim = new PartitionClaim({
       client: this.etcd,
       prefix: `/reply-partitions/${topic}/`,
-      partitions: await partitionCount(this.kafka, topic),
+      partitions: await partitionCount(this.transport.kafka, topic),
       owner: config.instanceId,
       ttlSeconds: config.leaseTtlSeconds,
       logger,
@@ -244,7 +248,7 @@ export class OpsRuntime {
     this.listening = partition;
     const { config, metrics } = this;
     this.replies = createReplyListener({
-      kafka: this.kafka,
+      transport: this.transport,
       topic: config.topics.opsResp,
       groupId: `${config.topicPrefix}ops-replies-${config.instanceId}`,
       aggregator: this.aggregator,
@@ -252,8 +256,8 @@ export class OpsRuntime {
       metrics,
       logger: this.logger,
       maxMessageBytes: config.maxMessageBytes,
-      consumerConfig: { ...this.fetchTuning, partitionAssigners: [fixedPartitionsAssigner(config.topics.opsResp, () => [partition])] },
-      fetchPacingMs: config.kafkaTuning.fetchPacingMs,
+      fetch: this.fetch,
+      partitions: () => [partition],
     });
     metrics.replyPartition.set(partition);
     await this.replies.start();
@@ -264,7 +268,7 @@ export class OpsRuntime {
   private ensureTopic(topic: string): Promise<void> {
     let known = this.knownTopics.get(topic);
     if (!known) {
-      known = ensureTopics(this.kafka, [{ topic, numPartitions: this.config.topicPartitions }], this.logger);
+      known = ensureTopics(this.transport.kafka, [{ topic, numPartitions: this.config.topicPartitions }], this.logger);
       this.knownTopics.set(topic, known);
       known.catch(() => this.knownTopics.delete(topic)); // try again with the next request
     }

@@ -5,15 +5,16 @@ import {
   validateChainReply,
   type ChainReply,
   type DeadLetterQueue,
+  type FetchSettings,
+  type KafkaTransport,
   type ScatterGatherAggregator,
 } from '@gateway/messaging';
-import type { ConsumerConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { OpsMetrics } from './ops.metrics';
 
 /** Options of {@link createReplyListener}. */
 export interface ReplyListenerOptions {
-  kafka: Kafka;
+  transport: KafkaTransport;
   topic: string;
   groupId: string;
   aggregator: ScatterGatherAggregator;
@@ -21,9 +22,10 @@ export interface ReplyListenerOptions {
   metrics: OpsMetrics;
   logger: Logger;
   maxMessageBytes: number;
-  consumerConfig?: Partial<ConsumerConfig>;
-  /** Fetch pacing in ms (see MessageConsumerOptions.fetchPacingMs). */
-  fetchPacingMs?: number;
+  /** Fetch settings (see MessageConsumerOptions.fetch). */
+  fetch?: Partial<FetchSettings>;
+  /** The partitions of `topic` to read (the one claimed in etcd). */
+  partitions: () => number[];
 }
 
 /**
@@ -34,15 +36,15 @@ export interface ReplyListenerOptions {
 export function createReplyListener(options: ReplyListenerOptions): MessageConsumer<ChainReply> {
   const { aggregator, metrics, logger } = options;
   return new MessageConsumer<ChainReply>({
-    kafka: options.kafka,
+    transport: options.transport,
     groupId: options.groupId,
     topic: options.topic,
     logger,
     commit: false,
     maxInFlight: 100_000,
     deadLetters: options.deadLetters,
-    consumerConfig: options.consumerConfig ?? {},
-    fetchPacingMs: options.fetchPacingMs ?? 0,
+    fetch: options.fetch ?? {},
+    fixedPartitions: options.partitions,
     decode: (message) => {
       const json = decodeJson(message.value, options.maxMessageBytes);
       return json.ok ? checkKey(message.key, validateChainReply(json.value)) : json;

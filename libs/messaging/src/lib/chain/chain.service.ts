@@ -1,12 +1,12 @@
 import { createEtcdClient, ServiceRegistration, type Etcd3 } from '@gateway/discovery';
-import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { validateChainRequest, type ChainRequest } from '../contract/chain-request';
 import { Headers } from '../contract/headers';
 import { decodeJson } from '../contract/json-value';
 import { checkKey } from '../contract/message-key';
 import type { Validated } from '../contract/result';
-import { createKafka } from '../kafka/kafka-client';
+import { createKafkaTransport } from '../kafka/kafka-transport';
+import type { KafkaTransport } from '../ports/kafka-transport.port';
 import { KafkaPublisher } from '../kafka/kafka.publisher';
 import { DeadLetterQueue } from '../kafka/dead-letter.queue';
 import { MessageConsumer } from '../kafka/message-consumer';
@@ -15,6 +15,7 @@ import { createLogger } from '../logging/logger';
 import type { InboundMessage } from '../ports/inbound-message';
 import { HealthServer } from '../observability/health.server';
 import { SpanKind, SpanStatusCode, startSpan, traceHeaders, traceIdOf, type Span, setupTracing } from '../observability/tracing';
+import { fetchSettings } from '../config/common.config';
 import { readChainConfig, type ChainConfig } from './chain.config';
 import { ChainMetrics } from './chain.metrics';
 import { withTimeLimit } from './handler-time-limit';
@@ -65,7 +66,7 @@ export class ChainService {
   readonly counters: ChainCounters = { handled: 0, failed: 0, expired: 0 };
   readonly metrics: ChainMetrics;
   private readonly health: HealthServer;
-  private readonly kafka: Kafka;
+  private readonly transport: KafkaTransport;
   private readonly publisher: KafkaPublisher;
   private readonly consumer: MessageConsumer<ChainRequest>;
   private readonly etcd: Etcd3;
@@ -77,13 +78,14 @@ export class ChainService {
     this.config = options.config ?? readChainConfig();
     this.logger = options.logger ?? createLogger(options.name, this.config.logLevel);
     this.topic = this.config.topics.chainRequest(options.name);
-    this.kafka = createKafka({
+    this.transport = createKafkaTransport({
+      client: this.config.kafkaClient,
       brokers: this.config.kafkaBrokers,
       clientId: `${options.name}-${this.config.instanceId}`,
       logger: this.logger,
     });
     const tuning = this.config.kafkaTuning;
-    this.publisher = new KafkaPublisher(this.kafka, this.logger, tuning.lingerMs);
+    this.publisher = new KafkaPublisher(this.transport.createProducer(), this.logger, tuning.lingerMs);
     const metrics = (this.metrics = new ChainMetrics(options.name));
     const deadLetters = new DeadLetterQueue({
       publisher: this.publisher,
@@ -93,14 +95,13 @@ export class ChainService {
       onDeadLetter: (_topic, code) => metrics.deadLetters.inc({ code }),
     });
     this.consumer = new MessageConsumer<ChainRequest>({
-      kafka: this.kafka,
+      transport: this.transport,
       groupId: `${this.config.topicPrefix}${options.name}`,
       topic: this.topic,
       logger: this.logger,
       deadLetters,
       maxInFlight: this.config.maxInFlight,
-      consumerConfig: { minBytes: tuning.fetchMinBytes, maxWaitTimeInMs: tuning.fetchMaxWaitMs },
-      fetchPacingMs: tuning.fetchPacingMs,
+      fetch: fetchSettings(tuning),
       decode: (message) => this.decode(message),
       handle: (request, message) => this.handle(request, message),
     });
@@ -142,7 +143,7 @@ export class ChainService {
     this.phase = 'started';
     const partitions = this.config.topicPartitions;
     await ensureTopics(
-      this.kafka,
+      this.transport.kafka,
       [this.topic, this.config.topics.opsResp, this.config.topics.opsDlq].map((topic) => ({ topic, numPartitions: partitions })),
       this.logger,
     );

@@ -10,6 +10,7 @@ import { isValidUid, newUid } from '../contract/uid';
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
 import { DeadLetterQueue } from '../kafka/dead-letter.queue';
 import { KafkaPublisher } from '../kafka/kafka.publisher';
+import { kafkajsTransport } from '../kafka/kafka-transport';
 import { MessageConsumer } from '../kafka/message-consumer';
 import { ensureTopics } from '../kafka/topic-admin';
 
@@ -49,9 +50,10 @@ export class OpsClient {
     const id = randomBytes(4).toString('hex');
     this.topics = options.topics ?? topicNames();
     this.replyTopic = options.replyTopic ?? `ops.agg.client-${id}`;
-    this.publisher = new KafkaPublisher(options.kafka, options.logger);
+    const transport = kafkajsTransport(options.kafka);
+    this.publisher = new KafkaPublisher(transport.createProducer(), options.logger);
     this.consumer = new MessageConsumer<OpsAnswer>({
-      kafka: options.kafka,
+      transport,
       groupId: `ops-client-${id}`,
       topic: this.replyTopic,
       logger: options.logger,

@@ -1,4 +1,5 @@
 import { topicNames, type TopicNames } from '../contract/headers';
+import { KAFKA_CLIENTS, type FetchSettings, type KafkaClientName } from '../ports/kafka-transport.port';
 import { readChoice, readInt, readList, readMatching, type Env } from './env';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -6,6 +7,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** Settings every service shares (contract §6). */
 export interface CommonConfig {
   kafkaBrokers: string[];
+  /** The Kafka client library (KAFKA_CLIENT, default kafkajs; or platformatic). */
+  kafkaClient: KafkaClientName;
   etcdEndpoints: string[];
   logLevel: (typeof LOG_LEVELS)[number];
   /** Largest message value accepted, in bytes (MAX_MESSAGE_BYTES, default 1 MiB). */
@@ -42,6 +45,7 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     env['TOPIC_PREFIX'] === undefined ? '' : readMatching(env, 'TOPIC_PREFIX', '', /^[A-Za-z0-9._-]{1,100}$/, 'a topic name prefix');
   return {
     kafkaBrokers: readList(env, 'KAFKA_BROKERS', ['127.0.0.1:9092'], /^[A-Za-z0-9.\-_]+:\d{1,5}$/, 'host:port'),
+    kafkaClient: readChoice(env, 'KAFKA_CLIENT', 'kafkajs', KAFKA_CLIENTS),
     etcdEndpoints: readList(
       env,
       'ETCD_ENDPOINTS',
@@ -63,4 +67,9 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     },
     discoveryPrefix: readMatching(env, 'DISCOVERY_PREFIX', '/services/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a key prefix like /services/'),
   };
+}
+
+/** A consumer's fetch settings from the service's Kafka tuning. */
+export function fetchSettings(tuning: KafkaTuning): FetchSettings {
+  return { minBytes: tuning.fetchMinBytes, maxWaitMs: tuning.fetchMaxWaitMs, pacingMs: tuning.fetchPacingMs };
 }

@@ -1,5 +1,5 @@
-import type { Kafka } from 'kafkajs';
 import pino from 'pino';
+import type { ProduceClient } from '../ports/kafka-transport.port';
 import type { OutgoingMessage } from '../ports/publisher.port';
 import { chunkWaiters, KafkaPublisher } from './kafka.publisher';
 
@@ -31,20 +31,20 @@ describe('chunkWaiters', () => {
   });
 });
 
-/** A kafkajs stand-in that records when each sendBatch was made and with how many messages. */
-function fakeKafka() {
+/** A client stand-in that records when each produce request was made and with how many messages. */
+function fakeProducer(fail?: Error & { refused?: boolean }) {
   const sends: Array<{ at: number; messages: number }> = [];
-  const producer = {
-    events: { CONNECT: 'connect', DISCONNECT: 'disconnect' },
-    on: () => undefined,
+  const producer: ProduceClient = {
+    connected: true,
     connect: async () => undefined,
     disconnect: async () => undefined,
-    sendBatch: async ({ topicMessages }: { topicMessages: Array<{ messages: unknown[] }> }) => {
-      sends.push({ at: performance.now(), messages: topicMessages.reduce((n, t) => n + t.messages.length, 0) });
-      return [];
+    send: async (messages) => {
+      sends.push({ at: performance.now(), messages: messages.length });
+      if (fail) throw fail;
     },
+    isRefusal: (error) => (error as { refused?: boolean }).refused === true,
   };
-  return { kafka: { producer: () => producer } as unknown as Kafka, sends };
+  return { producer, sends };
 }
 
 const message = (key: string): OutgoingMessage => ({ topic: 't', key, value: 'v' });
@@ -52,8 +52,8 @@ const silent = pino({ level: 'silent' });
 
 describe('KafkaPublisher linger', () => {
   it('sends a lone publish on the next turn, without lingering', async () => {
-    const { kafka, sends } = fakeKafka();
-    const publisher = new KafkaPublisher(kafka, silent, 50);
+    const { producer, sends } = fakeProducer();
+    const publisher = new KafkaPublisher(producer, silent, 50);
     const started = performance.now();
     await publisher.publish([message('a')]);
     expect(sends).toHaveLength(1);
@@ -61,8 +61,8 @@ describe('KafkaPublisher linger', () => {
   });
 
   it('while busy, lingers and gathers the publishes of that time into one request', async () => {
-    const { kafka, sends } = fakeKafka();
-    const publisher = new KafkaPublisher(kafka, silent, 30);
+    const { producer, sends } = fakeProducer();
+    const publisher = new KafkaPublisher(producer, silent, 30);
     await publisher.publish([message('first')]); // idle: out at once, and now the publisher is busy
     const lingered = publisher.publish([message('a')]);
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -73,11 +73,40 @@ describe('KafkaPublisher linger', () => {
   });
 
   it('with lingerMs 0, sends every turn', async () => {
-    const { kafka, sends } = fakeKafka();
-    const publisher = new KafkaPublisher(kafka, silent, 0);
+    const { producer, sends } = fakeProducer();
+    const publisher = new KafkaPublisher(producer, silent, 0);
     await publisher.publish([message('a')]);
     await publisher.publish([message('b')]);
     expect(sends.map((s) => s.messages)).toEqual([1, 1]);
     expect(sends[1]!.at - sends[0]!.at).toBeLessThan(25);
+  });
+});
+
+describe('KafkaPublisher failures', () => {
+  it('rejects every caller of a failed request with KAFKA_UNAVAILABLE, naming the topics', async () => {
+    const { producer } = fakeProducer(new Error('connection refused'));
+    const publisher = new KafkaPublisher(producer, silent, 0);
+    const results = await Promise.allSettled([publisher.publish([message('a')]), publisher.publish([{ topic: 'u', key: 'b', value: 'v' }])]);
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'MSG_KAFKA_UNAVAILABLE', retriable: true });
+      expect((result as PromiseRejectedResult).reason.message).toContain('could not publish to t, u: connection refused');
+    }
+  });
+
+  it('rejects a request the broker refused with PUBLISH_REFUSED (not retriable)', async () => {
+    const { producer } = fakeProducer(Object.assign(new Error('message too large'), { refused: true }));
+    const publisher = new KafkaPublisher(producer, silent, 0);
+    await expect(publisher.publish([message('a')])).rejects.toMatchObject({ code: 'MSG_PUBLISH_REFUSED', retriable: false });
+  });
+
+  it('refuses publishes after close, and sends what was queued before it', async () => {
+    const { producer, sends } = fakeProducer();
+    const publisher = new KafkaPublisher(producer, silent, 0);
+    const queued = publisher.publish([message('a')]);
+    await publisher.close();
+    await queued;
+    expect(sends).toHaveLength(1);
+    await expect(publisher.publish([message('b')])).rejects.toMatchObject({ code: 'MSG_CLOSED' });
   });
 });

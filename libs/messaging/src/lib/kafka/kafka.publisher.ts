@@ -1,8 +1,7 @@
-import { type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
+import type { ProduceClient } from '../ports/kafka-transport.port';
 import type { OutgoingMessage, Publisher } from '../ports/publisher.port';
-import { KeyHashPartitioner } from './key-hash.partitioner';
 
 interface Waiter {
   messages: OutgoingMessage[];
@@ -14,41 +13,32 @@ interface Waiter {
 export const BUSY_WINDOW_MS = 10;
 
 /**
- * The Kafka {@link Publisher}: the publishes of one event-loop turn go out in a single `sendBatch`
- * (acks from all in-sync replicas), and each caller's promise settles with its batch. While busy —
+ * The Kafka {@link Publisher}, on any client's {@link ProduceClient}: the publishes of one
+ * event-loop turn go out in a single produce request (acks from all in-sync replicas), and each caller's promise settles with its batch. While busy —
  * the previous request went out less than {@link BUSY_WINDOW_MS} ago — it lingers `lingerMs` to
  * gather more into the request; an idle publisher sends on the next turn, so a lone request pays
  * no linger.
  */
 export class KafkaPublisher implements Publisher {
-  private readonly producer: Producer;
   private queue: Waiter[] = [];
   private flushScheduled = false;
   private started: Promise<void> | undefined;
   private closed = false;
   private inFlightBatches = new Set<Promise<void>>();
-  private isConnected = false;
   private lastSendAt = Number.NEGATIVE_INFINITY;
 
   /** `lingerMs`: how long a busy publisher gathers publishes into one request (0: one per event-loop turn). */
   constructor(
-    kafka: Kafka,
+    private readonly producer: ProduceClient,
     private readonly logger: Logger,
     private readonly lingerMs = 0,
     /** Largest produce request, in bytes (the broker's default `message.max.bytes` is 1 MiB). */
     private readonly maxBatchBytes = 512 * 1024,
-  ) {
-    this.producer = kafka.producer({
-      createPartitioner: KeyHashPartitioner,
-      allowAutoTopicCreation: false,
-    });
-    this.producer.on(this.producer.events.CONNECT, () => (this.isConnected = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.isConnected = false));
-  }
+  ) {}
 
   /** True while the producer holds a connection to the cluster. */
   get connected(): boolean {
-    return this.isConnected;
+    return this.producer.connected;
   }
 
   /** Connects the producer; safe to call twice. */
@@ -93,28 +83,16 @@ export class KafkaPublisher implements Publisher {
 
   /** One produce request for the messages of `waiters`; each settles with it. */
   private send(waiters: Waiter[]): void {
-    const byTopic = new Map<string, Message[]>();
-    for (const waiter of waiters) {
-      for (const m of waiter.messages) {
-        let list = byTopic.get(m.topic);
-        if (!list) byTopic.set(m.topic, (list = []));
-        const message: Message = { key: m.key, value: m.value };
-        if (m.headers) message.headers = m.headers;
-        if (m.partition !== undefined) message.partition = m.partition;
-        list.push(message);
-      }
-    }
-    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-    const topics = [...byTopic.keys()].join(', ');
+    const messages = waiters.flatMap((w) => w.messages);
     const batch = this.producer
-      .sendBatch({ topicMessages, acks: -1 })
+      .send(messages)
       .then(
         () => waiters.forEach((w) => w.resolve()),
         (cause: unknown) => {
+          const topics = [...new Set(messages.map((m) => m.topic))].join(', ');
           // The broker refusing the request itself (a message too large …) will refuse it again.
-          const refused = (cause as { retriable?: boolean }).retriable === false;
           const error = new MessagingError(
-            refused ? MessagingErrorCodes.PUBLISH_REFUSED : MessagingErrorCodes.KAFKA_UNAVAILABLE,
+            this.producer.isRefusal(cause) ? MessagingErrorCodes.PUBLISH_REFUSED : MessagingErrorCodes.KAFKA_UNAVAILABLE,
             `could not publish to ${topics}: ${(cause as Error).message}`,
             { topic: topics },
             cause,

@@ -4,7 +4,9 @@ import pino from 'pino';
 import { valid } from '../contract/result';
 import { InMemoryPublisher } from '../testing/in-memory.publisher';
 import { DeadLetterQueue } from './dead-letter.queue';
+import { kafkajsTransport } from './kafka-transport';
 import { MessageConsumer } from './message-consumer';
+import type { CommitOffset, ConsumerSource, Deliver } from '../ports/kafka-transport.port';
 
 const EVENTS = {
   GROUP_JOIN: 'group_join',
@@ -61,14 +63,14 @@ function setup(options: { fetchPacingMs?: number; handled?: string[] } = {}) {
   const logger = pino({ level: 'silent' });
   const rebuilt: Error[] = [];
   const consumer = new MessageConsumer<string>({
-    kafka,
+    transport: kafkajsTransport(kafka),
     groupId: 'g',
     topic: 't',
     logger,
     deadLetters: new DeadLetterQueue({ publisher: new InMemoryPublisher(), service: 's', topic: 'dlq', logger }),
     decode: () => valid('x'),
     handle: async (_value, message) => void options.handled?.push(message.offset),
-    fetchPacingMs: options.fetchPacingMs,
+    fetch: { pacingMs: options.fetchPacingMs ?? 0 },
     onRebuild: (error) => rebuilt.push(error),
   });
   return { consumer, consumers, rebuilt };
@@ -159,6 +161,76 @@ describe('MessageConsumer fetch pacing', () => {
     const started = Date.now();
     await fake.runConfig?.eachBatch?.(batchOf(1));
     expect(Date.now() - started).toBeLessThan(15);
+    await consumer.close(0);
+  });
+});
+
+/** A ConsumerSource stand-in: the test delivers messages by hand and sees when it is told to wait. */
+class ManualSource implements ConsumerSource {
+  deliver: Deliver | undefined;
+  commits: CommitOffset[][] = [];
+  readonly ready = true;
+  async start(deliver: Deliver): Promise<void> {
+    this.deliver = deliver;
+  }
+  stopFetching(): void {
+    return undefined;
+  }
+  async commit(offsets: CommitOffset[]): Promise<void> {
+    this.commits.push(offsets);
+  }
+  async close(): Promise<void> {
+    return undefined;
+  }
+}
+
+describe('MessageConsumer in-flight limit and commits', () => {
+  function manual(maxInFlight: number) {
+    const source = new ManualSource();
+    const release = new Map<string, () => void>();
+    const logger = pino({ level: 'silent' });
+    const consumer = new MessageConsumer<string>({
+      transport: { client: 'kafkajs', kafka: {} as Kafka, createProducer: () => undefined as never, createConsumerSource: () => source },
+      groupId: 'g',
+      topic: 't',
+      logger,
+      maxInFlight,
+      deadLetters: new DeadLetterQueue({ publisher: new InMemoryPublisher(), service: 's', topic: 'dlq', logger }),
+      decode: () => valid('x'),
+      handle: (_value, message) => new Promise<void>((resolve) => release.set(message.offset, resolve)),
+    });
+    const message = (offset: number) => ({ topic: 't', partition: 0, offset: String(offset), key: null, value: null, headers: {} });
+    return { consumer, source, release, message };
+  }
+
+  it('asks the source to wait at the limit, and lets it go on once a message finishes', async () => {
+    const { consumer, source, release, message } = manual(2);
+    await consumer.start();
+    expect(source.deliver?.(message(0))).toBeUndefined();
+    const full = source.deliver?.(message(1));
+    expect(full).toBeInstanceOf(Promise);
+    let resumed = false;
+    void full?.then(() => (resumed = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(resumed).toBe(false);
+    release.get('0')?.();
+    await until(() => resumed);
+    expect(consumer.inFlight).toBe(1);
+    release.get('1')?.();
+    await consumer.close(1000);
+  });
+
+  it('commits only the contiguous prefix of finished offsets', async () => {
+    const { consumer, source, release, message } = manual(10);
+    await consumer.start();
+    [0, 1, 2].forEach((offset) => source.deliver?.(message(offset)));
+    release.get('1')?.();
+    release.get('2')?.();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(source.commits).toEqual([]); // offset 0 still in hand
+    release.get('0')?.();
+    await until(() => source.commits.length === 1);
+    expect(source.commits[0]).toEqual([{ topic: 't', partition: 0, offset: '3' }]);
     await consumer.close(0);
   });
 });

@@ -1,14 +1,14 @@
-import type { Consumer, ConsumerConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
 import type { Validated } from '../contract/result';
 import { OffsetTracker } from '../consumer/offset-tracker';
 import type { InboundMessage } from '../ports/inbound-message';
+import type { CommitOffset, ConsumerSource, FetchSettings, KafkaTransport } from '../ports/kafka-transport.port';
 import type { DeadLetterQueue } from './dead-letter.queue';
 
 /** Options of {@link MessageConsumer}; checked at construction. */
 export interface MessageConsumerOptions<T> {
-  kafka: Kafka;
+  transport: KafkaTransport;
   groupId: string;
   topic: string;
   logger: Logger;
@@ -22,40 +22,36 @@ export interface MessageConsumerOptions<T> {
   /** Commit offsets (default true). A reply consumer that re-reads from "latest" need not. */
   commit?: boolean;
   /**
-   * Fetch pacing, in ms (default 0: none): a fetch starts no sooner than this after the one before
-   * it started, so messages arriving meanwhile come in one batch — fewer, larger Kafka requests for
-   * a bounded delay. A fetch that waited at the broker longer than this is followed at once.
+   * Fetch settings (default: 1 byte, 100 ms, no pacing). Pacing: a fetch starts no sooner than this
+   * after the one before it started, so messages arriving meanwhile come in one batch — fewer,
+   * larger Kafka requests for a bounded delay.
    */
-  fetchPacingMs?: number;
-  /** Extra kafkajs consumer settings (partition assigners, session timeout …). */
-  consumerConfig?: Partial<ConsumerConfig>;
+  fetch?: Partial<FetchSettings>;
+  /** Read exactly these partitions, in a group of this instance alone (see ConsumerSourceOptions). */
+  fixedPartitions?: () => number[];
   /** Called when the consumer crashed for good and was rebuilt. */
   onRebuild?: (error: Error) => void;
 }
 
 const COMMIT_INTERVAL_MS = 100;
-const PARTITIONS_AT_ONCE = 16;
-const READY_FETCH_AGE_MS = 5000;
 
 /**
- * A kafkajs consumer wrapper that owns the policy around a handler: decode, dead-letter what cannot
- * be decoded, handle messages of a batch concurrently (bounded by `maxInFlight`, pausing the fetch
- * rather than dropping), commit only a contiguous prefix of finished offsets, retry a handler that
- * fails with a retriable error, and rebuild the kafkajs consumer if it crashes for good.
+ * The policy around a handler, on any Kafka client ({@link ConsumerSource}): decode, dead-letter
+ * what cannot be decoded, handle messages of a batch concurrently (bounded by `maxInFlight`,
+ * holding the fetch back rather than dropping), commit only a contiguous prefix of finished
+ * offsets, retry a handler that fails with a retriable error, and rebuild the client's consumer if
+ * it dies for good.
  */
 export class MessageConsumer<T> {
-  private consumer: Consumer | undefined;
+  private source: ConsumerSource | undefined;
   private readonly tracker = new OffsetTracker();
   private readonly maxInFlight: number;
   private readonly commitEnabled: boolean;
-  private readonly toCommit = new Map<string, { topic: string; partition: number; offset: string }>();
+  private readonly toCommit = new Map<string, CommitOffset>();
   private commitTimer: NodeJS.Timeout | undefined;
   private capacityWaiters: Array<() => void> = [];
   private running = new Set<Promise<void>>();
-  private lastFetchAt = 0;
-  private fetchStartedAt = 0;
-  private readonly fetchPacingMs: number;
-  private joined = false;
+  private readonly fetch: FetchSettings;
   private state: 'new' | 'running' | 'closing' | 'closed' = 'new';
   private readonly log: Logger;
 
@@ -65,8 +61,8 @@ export class MessageConsumer<T> {
     this.maxInFlight = options.maxInFlight ?? 1000;
     if (!(this.maxInFlight >= 1)) throw new MessagingError(MessagingErrorCodes.CONFIG_INVALID, 'maxInFlight must be >= 1');
     this.commitEnabled = options.commit ?? true;
-    this.fetchPacingMs = options.fetchPacingMs ?? 0;
-    if (!(this.fetchPacingMs >= 0)) throw new MessagingError(MessagingErrorCodes.CONFIG_INVALID, 'fetchPacingMs must be >= 0');
+    this.fetch = { minBytes: 1, maxWaitMs: 100, pacingMs: 0, ...options.fetch };
+    if (!(this.fetch.pacingMs >= 0)) throw new MessagingError(MessagingErrorCodes.CONFIG_INVALID, 'fetch pacing must be >= 0');
     this.log = options.logger.child({ component: 'consumer', topic: options.topic, groupId: options.groupId });
   }
 
@@ -77,7 +73,7 @@ export class MessageConsumer<T> {
 
   /** True while the consumer is in its group and fetched recently (the broker answers). */
   get ready(): boolean {
-    return this.state === 'running' && this.joined && Date.now() - this.lastFetchAt < READY_FETCH_AGE_MS;
+    return this.state === 'running' && (this.source?.ready ?? false);
   }
 
   /** Connects, subscribes and resolves once the group was joined and a first fetch returned. */
@@ -91,7 +87,7 @@ export class MessageConsumer<T> {
         break;
       } catch (error) {
         // A broker that is still starting, or metadata not yet propagated: try again until the limit.
-        await this.consumer?.disconnect().catch(() => undefined);
+        await this.source?.close().catch(() => undefined);
         if (Date.now() > until || this.state !== 'running') throw error;
         this.log.warn({ err: error, attempt }, 'consumer start failed; retrying');
         await delay(Math.min(2000, 200 * attempt));
@@ -108,62 +104,40 @@ export class MessageConsumer<T> {
     if (this.state === 'closed' || this.state === 'closing') return;
     this.state = 'closing';
     this.capacityWaiters.splice(0).forEach((wake) => wake());
-    const consumer = this.consumer;
+    const source = this.source;
     // Stop fetching but stay in the group, so what finishes while draining can still be committed.
-    consumer?.pause([{ topic: this.options.topic }]);
+    source?.stopFetching();
     await Promise.race([Promise.allSettled([...this.running]), delay(graceMs)]);
     clearTimeout(this.commitTimer);
-    await this.flushCommits(consumer);
-    if (consumer) await consumer.stop().catch((error: unknown) => this.log.warn({ err: error }, 'stop failed'));
-    if (consumer) await consumer.disconnect().catch((error: unknown) => this.log.warn({ err: error }, 'disconnect failed'));
+    await this.flushCommits(source);
+    await source?.close();
     this.state = 'closed';
   }
 
   private async build(): Promise<void> {
-    const consumer = this.options.kafka.consumer({
-      maxWaitTimeInMs: 100,
-      minBytes: 1,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1000,
-      rebalanceTimeout: 10_000,
-      ...this.options.consumerConfig,
-      groupId: this.options.groupId,
+    const { transport, groupId, topic, fixedPartitions } = this.options;
+    const source = transport.createConsumerSource({
+      groupId,
+      topic,
+      logger: this.log,
+      fetch: this.fetch,
+      ...(fixedPartitions ? { fixedPartitions } : {}),
     });
-    this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      this.joined = true;
-      this.log.info({ assignment: event.payload.memberAssignment }, 'joined group');
-    });
-    consumer.on(consumer.events.REBALANCING, () => {
-      this.joined = false;
-    });
-    consumer.on(consumer.events.FETCH_START, () => {
-      this.fetchStartedAt = Date.now();
-    });
-    consumer.on(consumer.events.FETCH, () => {
-      this.lastFetchAt = Date.now();
-    });
-    consumer.on(consumer.events.CRASH, (event) => {
-      const { error, restart } = event.payload;
-      this.joined = false;
-      this.log.error({ err: error, restart }, 'consumer crashed');
-      if (!restart && this.state === 'running') void this.rebuild(consumer, error);
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [this.options.topic], fromBeginning: false });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      // Every partition's batch of a fetch is dispatched at once, so the pacing wait at the end of
-      // eachBatch delays the next fetch, not the other partitions' messages.
-      partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
-      eachBatch: (payload) => this.eachBatch(payload),
-    });
+    this.source = source;
+    let dead = false;
+    await source.start(
+      (message) => this.take(message),
+      (error) => {
+        if (dead || this.state !== 'running' || this.source !== source) return;
+        dead = true;
+        void this.rebuild(source, error);
+      },
+    );
   }
 
-  /** kafkajs will not restart this consumer: build a new one, with a pause between attempts. */
-  private async rebuild(dead: Consumer, error: Error): Promise<void> {
-    await dead.disconnect().catch(() => undefined);
+  /** The client will not recover this consumer: build a new one, with a pause between attempts. */
+  private async rebuild(dead: ConsumerSource, error: Error): Promise<void> {
+    await dead.close().catch(() => undefined);
     for (let attempt = 1; this.state === 'running'; attempt++) {
       try {
         await this.build();
@@ -172,40 +146,38 @@ export class MessageConsumer<T> {
         return;
       } catch (cause) {
         this.log.error({ err: cause, attempt }, 'consumer rebuild failed');
+        await this.source?.close().catch(() => undefined);
         await delay(Math.min(5000, 250 * 2 ** attempt));
       }
     }
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) return;
-      while (this.running.size >= this.maxInFlight && this.state === 'running') {
-        await Promise.race([new Promise<void>((wake) => this.capacityWaiters.push(wake)), delay(1000)]);
-        await heartbeat();
-      }
-      if (this.state !== 'running') return;
-      const inbound = toInbound(batch.topic, batch.partition, message);
-      const offset = Number(message.offset);
-      this.tracker.begin(inbound.topic, inbound.partition, offset);
-      const task = this.process(inbound).then(
-        () => {
-          const next = this.tracker.done(inbound.topic, inbound.partition, offset);
-          if (next !== undefined) this.scheduleCommit(inbound.topic, inbound.partition, next);
-        },
-        // Given up while closing: left uncommitted, so the next owner of the partition gets it again.
-        () => undefined,
-      );
-      this.running.add(task);
-      void task.finally(() => {
-        this.running.delete(task);
-        this.capacityWaiters.shift()?.();
-      });
-      resolveOffset(message.offset);
+  /** Starts handling one message; returns a promise to wait for when at the in-flight limit. */
+  private take(inbound: InboundMessage): Promise<void> | undefined {
+    if (this.state !== 'running') return undefined;
+    const offset = Number(inbound.offset);
+    this.tracker.begin(inbound.topic, inbound.partition, offset);
+    const task = this.process(inbound).then(
+      () => {
+        const next = this.tracker.done(inbound.topic, inbound.partition, offset);
+        if (next !== undefined) this.scheduleCommit(inbound.topic, inbound.partition, next);
+      },
+      // Given up while closing: left uncommitted, so the next owner of the partition gets it again.
+      () => undefined,
+    );
+    this.running.add(task);
+    void task.finally(() => {
+      this.running.delete(task);
+      this.capacityWaiters.shift()?.();
+    });
+    return this.running.size >= this.maxInFlight ? this.capacity() : undefined;
+  }
+
+  /** Resolves once fewer than `maxInFlight` messages are in hand (or the consumer closes). */
+  private async capacity(): Promise<void> {
+    while (this.running.size >= this.maxInFlight && this.state === 'running') {
+      await new Promise<void>((wake) => this.capacityWaiters.push(wake));
     }
-    // kafkajs fetches again once every batch of this fetch returned: pace it (see fetchPacingMs).
-    const wait = this.fetchStartedAt + this.fetchPacingMs - Date.now();
-    if (wait > 0 && this.state === 'running') await delay(wait);
   }
 
   /** Decodes and handles one message; never rejects (failures are retried or dead-lettered). */
@@ -247,16 +219,16 @@ export class MessageConsumer<T> {
     this.toCommit.set(`${topic}:${partition}`, { topic, partition, offset: String(offset) });
     this.commitTimer ??= setTimeout(() => {
       this.commitTimer = undefined;
-      void this.flushCommits(this.consumer);
+      void this.flushCommits(this.source);
     }, COMMIT_INTERVAL_MS);
   }
 
-  private async flushCommits(consumer: Consumer | undefined): Promise<void> {
-    if (!consumer || this.toCommit.size === 0) return;
+  private async flushCommits(source: ConsumerSource | undefined): Promise<void> {
+    if (!source || this.toCommit.size === 0) return;
     const offsets = [...this.toCommit.values()];
     this.toCommit.clear();
     try {
-      await consumer.commitOffsets(offsets);
+      await source.commit(offsets);
     } catch (error) {
       // Rebalance or broker outage: the messages are redelivered to whoever owns the partition next.
       this.log.warn({ err: error, offsets }, 'commit failed');
@@ -276,21 +248,6 @@ export class MessageConsumer<T> {
       await delay(50);
     }
   }
-}
-
-function toInbound(topic: string, partition: number, message: KafkaMessage): InboundMessage {
-  return { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: stringHeaders(message.headers) };
-}
-
-/** Kafka headers as strings (contract §3); a header given twice keeps its last value. */
-export function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers) return out;
-  for (const [name, value] of Object.entries(headers)) {
-    const last = Array.isArray(value) ? value[value.length - 1] : value;
-    if (last !== undefined) out[name] = last.toString('utf8');
-  }
-  return out;
 }
 
 function delay(ms: number): Promise<void> {
