@@ -6,6 +6,9 @@
 #   2. the integration tests: the bundles against the real Kafka and etcd;
 #   3. the fault-injection suite: processes, Kafka and etcd killed, paused and restarted.
 #
+# Stages 2 and 3 run once per Kafka client the services can use (KAFKA_CLIENT): @platformatic/kafka
+# (the default), then kafkajs. TEST_KAFKA_CLIENTS="platformatic" (or "kafkajs") runs one of them.
+#
 # Kafka and etcd: when a Docker engine answers and neither KAFKA_BROKERS nor ETCD_ENDPOINTS is
 # set, the integration tests start their own in containers (testcontainers, in their global
 # setup) and no local stack is started for stages 1-2; otherwise the local stack
@@ -44,6 +47,10 @@ nx() { npx nx "$@" --outputStyle=static --skip-nx-cache; }
 
 stage="${1:-all}"
 case "$stage" in all | integration | faults) ;; *) echo "usage: $0 [all|integration|faults]" >&2; exit 2 ;; esac
+clients="${TEST_KAFKA_CLIENTS:-platformatic kafkajs}"
+for client in $clients; do
+  case "$client" in platformatic | kafkajs) ;; *) echo "TEST_KAFKA_CLIENTS: unknown client \"$client\"" >&2; exit 2 ;; esac
+done
 
 # A Docker engine, found the way testcontainers finds it (as tests/integration/src/support/
 # containers.ts does), in at most 3 s.
@@ -64,11 +71,15 @@ if [[ $stage == all ]]; then
   nx run-many -t lint typecheck test build --exclude=integration
 fi
 if [[ $stage == all || $stage == integration ]]; then
-  echo "== integration tests (real Kafka and etcd)"
-  nx run integration:test
+  for client in $clients; do
+    echo "== integration tests (real Kafka and etcd), services on KAFKA_CLIENT=$client"
+    KAFKA_CLIENT=$client nx run integration:test
+  done
 fi
 if [[ $stage == all || $stage == faults ]]; then
-  echo "== fault-injection suite (kills, pauses and restarts of the real processes)"
   start_stack # always the local stack
-  nx run integration:faults
+  for client in $clients; do
+    echo "== fault-injection suite (kills, pauses and restarts of the real processes), services on KAFKA_CLIENT=$client"
+    KAFKA_CLIENT=$client nx run integration:faults
+  done
 fi

@@ -52,6 +52,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--floor-client=rdkafka'], {})).toThrow(/unknown floor client "rdkafka"/);
   });
 
+  it('--gateway-client / BENCH_GATEWAY_CLIENTS picks the KAFKA_CLIENT of the services, kafkajs first; both by default', () => {
+    expect(parseConfig([], {}).gatewayClients).toEqual(['kafkajs', 'platformatic']);
+    expect(parseConfig(['--gateway-client=platformatic'], {}).gatewayClients).toEqual(['platformatic']);
+    expect(parseConfig([], { BENCH_GATEWAY_CLIENTS: 'platformatic,kafkajs' }).gatewayClients).toEqual(['kafkajs', 'platformatic']);
+    expect(() => parseConfig(['--gateway-client=kafka-node'], {})).toThrow(/unknown gateway client "kafka-node"/);
+  });
+
   it('refuses what it does not understand, naming it', () => {
     expect(() => parseConfig(['--rate=5'], {})).toThrow(/unknown option --rate/);
     expect(() => parseConfig(['--rates=0'], {})).toThrow(ConfigError);

@@ -1,6 +1,6 @@
 export type PhaseName = 'http' | 'kafka' | 'floor';
 export const ALL_PHASES: readonly PhaseName[] = ['http', 'kafka', 'floor'];
-/** Kafka clients the floor is measured with: kafkajs (the services' client) and @platformatic/kafka 1.x. */
+/** Kafka clients the services (KAFKA_CLIENT) and the floor are measured on: kafkajs and @platformatic/kafka 1.x. */
 export type FloorClientName = 'kafkajs' | 'platformatic';
 export const ALL_FLOOR_CLIENTS: readonly FloorClientName[] = ['kafkajs', 'platformatic'];
 
@@ -14,6 +14,8 @@ export interface BenchConfig {
   floorRates: number[];
   /** Clients the floor is measured with, in this order (default: both). */
   floorClients: FloorClientName[];
+  /** KAFKA_CLIENT of the services in the gateway phases, one set of series each (default: both). */
+  gatewayClients: FloorClientName[];
   warmupS: number;
   /** Unmeasured load before a series' first step, so JIT and caches are warm (`--settle`). */
   settleS: number;
@@ -73,6 +75,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --phases=http,kafka,floor  which parts to run           (BENCH_PHASES, default all)
   --floor-client=kafkajs,platformatic  clients of the floor (BENCH_FLOOR_CLIENTS, default both):
                           floor-1hop/-fanout on kafkajs, floor-1hop-pk/-fanout-pk on @platformatic/kafka
+  --gateway-client=kafkajs,platformatic  KAFKA_CLIENT of the services (BENCH_GATEWAY_CLIENTS,
+                          default both): series http/kafka on kafkajs, http-pk/kafka-pk on @platformatic/kafka
   --shared-topics         use the plain topic names (ops.req, chainN.req) instead of a
                           TOPIC_PREFIX of the run's own  (BENCH_SHARED_TOPICS=1)
   --help
@@ -97,6 +101,7 @@ const KNOWN = new Set([
   'drain',
   'phases',
   'floor-client',
+  'gateway-client',
   'shared-topics',
 ]);
 
@@ -159,16 +164,20 @@ export function parseConfig(argv: readonly string[], env: Env): BenchConfig {
   for (const p of phases)
     if (!(ALL_PHASES as readonly string[]).includes(p)) throw new ConfigError(`unknown phase "${p}" (http, kafka, floor)`);
 
-  const clientsRaw = pick('floor-client', 'BENCH_FLOOR_CLIENTS');
-  const clients = clientsRaw === undefined ? [...ALL_FLOOR_CLIENTS] : clientsRaw.split(',').map((c) => c.trim());
-  for (const c of clients)
-    if (!(ALL_FLOOR_CLIENTS as readonly string[]).includes(c))
-      throw new ConfigError(`unknown floor client "${c}" (${ALL_FLOOR_CLIENTS.join(', ')})`);
+  const clientList = (flag: string, variable: string, what: string): FloorClientName[] => {
+    const raw = pick(flag, variable);
+    const clients = raw === undefined ? [...ALL_FLOOR_CLIENTS] : raw.split(',').map((c) => c.trim());
+    for (const c of clients)
+      if (!(ALL_FLOOR_CLIENTS as readonly string[]).includes(c))
+        throw new ConfigError(`unknown ${what} client "${c}" (${ALL_FLOOR_CLIENTS.join(', ')})`);
+    return ALL_FLOOR_CLIENTS.filter((c) => clients.includes(c));
+  };
 
   return {
     quick,
     phases: ALL_PHASES.filter((p) => phases.includes(p)),
-    floorClients: ALL_FLOOR_CLIENTS.filter((c) => clients.includes(c)),
+    floorClients: clientList('floor-client', 'BENCH_FLOOR_CLIENTS', 'floor'),
+    gatewayClients: clientList('gateway-client', 'BENCH_GATEWAY_CLIENTS', 'gateway'),
     rates,
     floorRates: floorRaw === undefined ? rates : rateList(floorRaw, '--floor-rates'),
     warmupS: seconds('warmup', 'BENCH_WARMUP', base.warmupS, 0),

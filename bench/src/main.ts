@@ -113,10 +113,16 @@ async function bench(config: BenchConfig): Promise<number> {
       if (problem) warnings.push(problem);
     });
 
-    if (config.phases.includes('http') || config.phases.includes('kafka')) {
+    const gatewayPhases = config.phases.includes('http') || config.phases.includes('kafka');
+    for (const client of gatewayPhases ? config.gatewayClients : []) {
+      // One set of services per client, with topics, groups and an etcd prefix of their own.
+      const tag = client === 'platformatic' ? 'pk' : 'kjs';
+      const sub = `${runId}-${tag}`;
+      const names =
+        client === 'platformatic' ? ({ http: 'http-pk', kafka: 'kafka-pk' } as const) : ({ http: 'http', kafka: 'kafka' } as const);
       // With a topic prefix of its own the run shares no topic or consumer group with other systems.
-      const topicPrefix = config.isolatedTopics ? `bench.${runId}.` : '';
-      const replyTopic = config.isolatedTopics ? `${topicPrefix}replies` : `bench.replies.${runId}`;
+      const topicPrefix = config.isolatedTopics ? `bench.${sub}.` : '';
+      const replyTopic = config.isolatedTopics ? `${topicPrefix}replies` : `bench.replies.${sub}`;
       // Undone last first: the services stop before their topics are deleted.
       inner.add('topics', async () => {
         const topics = new Set<string>(config.phases.includes('kafka') ? [replyTopic] : []);
@@ -126,19 +132,20 @@ async function bench(config: BenchConfig): Promise<number> {
       });
       const services = new Services({
         repo,
-        logDir,
-        runId,
+        logDir: join(logDir, tag),
+        runId: sub,
         kafkaBrokers: config.kafkaBrokers,
         etcdEndpoints: config.etcdEndpoints,
         topicPrefix,
+        kafkaClient: client,
       });
       inner.add('services', async () => {
-        for (const n of services.processes.keys()) sampler.remove(n);
+        for (const n of services.processes.keys()) sampler.remove(n, `${n} (${tag})`);
         const codes = await services.stop();
         const bad = Object.entries(codes).filter(([, code]) => code !== 0);
         if (bad.length > 0) warnings.push(`services exited non-zero: ${bad.map(([n, c]) => `${n}=${String(c)}`).join(', ')}`);
       });
-      log(`starting chain1..3 and ops from dist/apps/*/main.cjs (logs: ${logDir})`);
+      log(`starting chain1..3 and ops from dist/apps/*/main.cjs with KAFKA_CLIENT=${client} (logs: ${join(logDir, tag)})`);
       await services.start();
       for (const [n, child] of services.processes) sampler.add(n, child.pid);
       log(`ops ready on ${services.opsUrl}, etcd prefix ${services.env['DISCOVERY_PREFIX']}, topic prefix "${topicPrefix}"`);
@@ -147,21 +154,21 @@ async function bench(config: BenchConfig): Promise<number> {
       if (config.phases.includes('http')) {
         const target = new HttpTarget({ port: services.port, maxSockets: config.httpSockets, timeoutMs: 15_000 });
         try {
-          series.push(await runGatewaySeries('http', target, plan, sampler, 60_000));
+          series.push(await runGatewaySeries(names.http, target, plan, sampler, 60_000));
         } catch (error) {
-          series.push(failedSeries('http', error));
+          series.push(failedSeries(names.http, error));
         } finally {
           target.close();
         }
       }
       if (config.phases.includes('kafka')) {
-        const target = new KafkaOpsTarget(kafka, `${topicPrefix}ops.req`, replyTopic, `bench.${runId}.replies`);
+        const target = new KafkaOpsTarget(kafka, `${topicPrefix}ops.req`, replyTopic, `bench.${sub}.replies`);
         try {
           await createTopics(kafka, [replyTopic]);
           await target.start();
-          series.push(await runGatewaySeries('kafka', target, plan, sampler, 90_000));
+          series.push(await runGatewaySeries(names.kafka, target, plan, sampler, 90_000));
         } catch (error) {
-          series.push(failedSeries('kafka', error));
+          series.push(failedSeries(names.kafka, error));
         } finally {
           await target.stop();
         }
@@ -169,7 +176,7 @@ async function bench(config: BenchConfig): Promise<number> {
       if (!config.isolatedTopics) {
         for (const w of await detectInterference(kafka, services.env['OPS_GROUP_ID'] ?? '')) if (!warnings.includes(w)) warnings.push(w);
       }
-      // Stop the services now (so the floor runs on a quiet machine); the reply topic goes after them.
+      // Stop the services now (so the next client, and the floor, run on a quiet machine).
       await inner.runAll();
     }
 

@@ -65,11 +65,14 @@ export class ProcessSampler {
     this.sample();
   }
 
-  /** Stops watching `name`, keeping its lifetime figures (call it just before the process ends). */
-  remove(name: string): void {
+  /**
+   * Stops watching `name`, keeping its lifetime figures — under `keepAs` if given (a later process
+   * of the same name) — call it just before the process ends.
+   */
+  remove(name: string, keepAs = name): void {
     this.sample();
     const w = this.watched.get(name);
-    if (w) this.gone.set(name, this.lifetimeOf(w));
+    if (w) this.gone.set(keepAs, this.lifetimeOf(w));
     this.watched.delete(name);
   }
 

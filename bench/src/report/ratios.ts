@@ -20,17 +20,25 @@ function compare(a: SeriesResult, b: SeriesResult): Pick<FloorRatio, 'maxThrough
   return { maxThroughput: ratio(a.closed?.achievedRps, b.closed?.achievedRps), byRate };
 }
 
+/** Each gateway series and the floor series on the same client. */
+const FLOOR_PAIRS: ReadonlyArray<readonly [SeriesName, readonly SeriesName[]]> = [
+  ['http', ['floor-1hop', 'floor-fanout']],
+  ['kafka', ['floor-1hop', 'floor-fanout']],
+  ['http-pk', ['floor-1hop-pk', 'floor-fanout-pk']],
+  ['kafka-pk', ['floor-1hop-pk', 'floor-fanout-pk']],
+];
+
 /**
- * Every gateway series (http, kafka) against every kafkajs floor series present (the services' client): closed-loop throughput
- * as a fraction of the floor's, and p50 / p99 as multiples of the floor's at each common rate.
+ * Every gateway series against every floor series present on the same client: closed-loop
+ * throughput as a fraction of the floor's, and p50 / p99 as multiples of the floor's at each common rate.
  */
 export function floorRatios(series: readonly SeriesResult[]): FloorRatio[] {
   const by = new Map<SeriesName, SeriesResult>(series.map((s) => [s.name, s]));
   const out: FloorRatio[] = [];
-  for (const gatewayName of ['http', 'kafka'] as const) {
+  for (const [gatewayName, floors] of FLOOR_PAIRS) {
     const gateway = by.get(gatewayName);
     if (!gateway) continue;
-    for (const floorName of ['floor-1hop', 'floor-fanout'] as const) {
+    for (const floorName of floors) {
       const floor = by.get(floorName);
       if (!floor) continue;
       out.push({ gateway: gatewayName, floor: floorName, ...compare(gateway, floor) });
@@ -39,14 +47,16 @@ export function floorRatios(series: readonly SeriesResult[]): FloorRatio[] {
   return out;
 }
 
-/** The kafkajs floor series and the same floor on @platformatic/kafka. */
+/** A kafkajs series and the same on @platformatic/kafka. */
 export const CLIENT_PAIRS: ReadonlyArray<readonly [SeriesName, SeriesName]> = [
+  ['http', 'http-pk'],
+  ['kafka', 'kafka-pk'],
   ['floor-1hop', 'floor-1hop-pk'],
   ['floor-fanout', 'floor-fanout-pk'],
 ];
 
 /**
- * The @platformatic/kafka floor against the kafkajs floor, per shape both ran: closed-loop
+ * @platformatic/kafka against kafkajs, per gateway series and floor shape both ran: closed-loop
  * throughput and p50 / p99 at each common rate as multiples of the kafkajs figures.
  */
 export function clientRatios(series: readonly SeriesResult[]): ClientRatio[] {

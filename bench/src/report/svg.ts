@@ -21,6 +21,8 @@ export const PERCENTILES: ReadonlyArray<{ key: PercentileKey; label: string; das
 export const COLORS: Record<SeriesName, string> = {
   http: '#1f63b4',
   kafka: '#e8710a',
+  'http-pk': '#17becf',
+  'kafka-pk': '#8c564b',
   'floor-1hop': '#8a8a8a',
   'floor-fanout': '#2c9b3c',
   'floor-1hop-pk': '#9b59b6',

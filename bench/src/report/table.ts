@@ -146,7 +146,7 @@ export function renderReport(result: BenchResult): string {
   const clients = result.clientRatios ?? [];
   if (clients.length > 0) {
     parts.push(
-      '@platformatic/kafka floor against the kafkajs floor (max req/s, p50, p99: platformatic / kafkajs; ' +
+      '@platformatic/kafka against kafkajs, gateway and floor (max req/s, p50, p99: platformatic / kafkajs; ' +
         'throughput above 1x and latency below 1x favour platformatic)',
     );
     const rates = [...new Set(clients.flatMap((r) => r.byRate.map((b) => b.offeredRps)))].sort((a, b) => a - b);

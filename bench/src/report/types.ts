@@ -2,12 +2,17 @@ import type { BenchConfig } from '../config';
 import type { StepStats } from '../load/collector';
 import type { ProcessLifetime, ProcessUsage } from '../procs/sampler';
 
-/** The series of a run: the gateway's two, and the floor's on kafkajs and on @platformatic/kafka (`-pk`). */
-export type SeriesName = 'http' | 'kafka' | 'floor-1hop' | 'floor-fanout' | 'floor-1hop-pk' | 'floor-fanout-pk';
+/**
+ * The series of a run: the gateway's two and the floor's, on kafkajs and on @platformatic/kafka
+ * (`-pk`; for the gateway: the services' KAFKA_CLIENT).
+ */
+export type SeriesName = 'http' | 'kafka' | 'http-pk' | 'kafka-pk' | 'floor-1hop' | 'floor-fanout' | 'floor-1hop-pk' | 'floor-fanout-pk';
 
 export const SERIES_LABELS: Record<SeriesName, string> = {
-  http: 'gateway over HTTP',
-  kafka: 'gateway over Kafka ops.req',
+  http: 'gateway over HTTP (kafkajs)',
+  kafka: 'gateway over Kafka ops.req (kafkajs)',
+  'http-pk': 'gateway over HTTP (@platformatic/kafka)',
+  'kafka-pk': 'gateway over Kafka ops.req (@platformatic/kafka)',
   'floor-1hop': 'floor: Kafka one hop',
   'floor-fanout': 'floor: Kafka 3-way fan-out',
   'floor-1hop-pk': 'floor (@platformatic/kafka): one hop',
@@ -45,7 +50,7 @@ export interface FloorRatio {
   byRate: Array<{ offeredRps: number; p50: number | null; p99: number | null }>;
 }
 
-/** One floor client against the other (kafkajs the baseline), for the same floor shape. */
+/** One client against the other (kafkajs the baseline), for the same gateway series or floor shape. */
 export interface ClientRatio {
   /** The kafkajs floor series. */
   baseline: SeriesName;

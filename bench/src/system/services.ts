@@ -14,6 +14,8 @@ export interface ServicesOptions {
   etcdEndpoints: string;
   /** TOPIC_PREFIX of the services ('' for the contract's plain names). */
   topicPrefix: string;
+  /** KAFKA_CLIENT of the services. */
+  kafkaClient: string;
 }
 
 /**
@@ -34,6 +36,7 @@ export class Services {
       OPS_GROUP_ID: `ops-bench-${options.runId}`,
       OPS_MAX_IN_FLIGHT: '20000',
       OPS_HTTP_HOST: '127.0.0.1',
+      KAFKA_CLIENT: options.kafkaClient,
       ...(options.topicPrefix ? { TOPIC_PREFIX: options.topicPrefix } : {}),
     };
   }

@@ -54,6 +54,12 @@ describe('readCommonConfig', () => {
     ).toEqual({ lingerMs: 0, fetchMinBytes: 4096, fetchMaxWaitMs: 5, fetchPacingMs: 0 });
   });
 
+  it('produces and consumes with @platformatic/kafka by default; KAFKA_CLIENT=kafkajs picks kafkajs', () => {
+    expect(readCommonConfig({}).kafkaClient).toBe('platformatic');
+    expect(readCommonConfig({ KAFKA_CLIENT: 'kafkajs' }).kafkaClient).toBe('kafkajs');
+    expect(() => readCommonConfig({ KAFKA_CLIENT: 'rdkafka' })).toThrow(/KAFKA_CLIENT/);
+  });
+
   it('ignores variables it does not read', () => {
     expect(readCommonConfig({ PATH: '/usr/bin', OPS_HTTP_PORT: '8080' }).logLevel).toBe('info');
   });

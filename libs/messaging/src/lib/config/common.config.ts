@@ -7,7 +7,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** Settings every service shares (contract §6). */
 export interface CommonConfig {
   kafkaBrokers: string[];
-  /** The Kafka client library (KAFKA_CLIENT, default kafkajs; or platformatic). */
+  /** The Kafka client library (KAFKA_CLIENT: platformatic — the default — or kafkajs). */
   kafkaClient: KafkaClientName;
   etcdEndpoints: string[];
   logLevel: (typeof LOG_LEVELS)[number];
@@ -45,7 +45,7 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     env['TOPIC_PREFIX'] === undefined ? '' : readMatching(env, 'TOPIC_PREFIX', '', /^[A-Za-z0-9._-]{1,100}$/, 'a topic name prefix');
   return {
     kafkaBrokers: readList(env, 'KAFKA_BROKERS', ['127.0.0.1:9092'], /^[A-Za-z0-9.\-_]+:\d{1,5}$/, 'host:port'),
-    kafkaClient: readChoice(env, 'KAFKA_CLIENT', 'kafkajs', KAFKA_CLIENTS),
+    kafkaClient: readChoice(env, 'KAFKA_CLIENT', 'platformatic', KAFKA_CLIENTS),
     etcdEndpoints: readList(
       env,
       'ETCD_ENDPOINTS',

@@ -86,7 +86,10 @@ describe('KafkaPublisher failures', () => {
   it('rejects every caller of a failed request with KAFKA_UNAVAILABLE, naming the topics', async () => {
     const { producer } = fakeProducer(new Error('connection refused'));
     const publisher = new KafkaPublisher(producer, silent, 0);
-    const results = await Promise.allSettled([publisher.publish([message('a')]), publisher.publish([{ topic: 'u', key: 'b', value: 'v' }])]);
+    const results = await Promise.allSettled([
+      publisher.publish([message('a')]),
+      publisher.publish([{ topic: 'u', key: 'b', value: 'v' }]),
+    ]);
     for (const result of results) {
       expect(result.status).toBe('rejected');
       expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'MSG_KAFKA_UNAVAILABLE', retriable: true });

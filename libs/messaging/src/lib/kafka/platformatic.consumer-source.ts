@@ -1,11 +1,4 @@
-import {
-  Consumer,
-  MessagesStreamFallbackModes,
-  MessagesStreamModes,
-  type GroupPartitionsAssigner,
-  type Message,
-  type MessagesStream,
-} from '@platformatic/kafka';
+import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { InboundMessage } from '../ports/inbound-message';
 import type { CommitOffset, ConsumerSource, ConsumerSourceOptions, Deliver } from '../ports/kafka-transport.port';
@@ -23,8 +16,8 @@ const utf8 = (data?: Buffer): string | undefined => data?.toString('utf8');
  * whose messages are handed over as they are pushed (in order per partition); at the owner's
  * in-flight limit the stream is paused (it stops fetching once its buffer is full) and resumed
  * when there is room again. Offsets are committed only when the owner says so (no autocommit).
- * Fetch pacing is a kafkajs-only setting: this client's fetch loop is cheap enough without it
- * (docs/benchmark.md).
+ * Fetch pacing holds the stream between a response and the next fetch (after the response's
+ * messages were handed over), as the kafkajs source does at the end of `eachBatch`.
  */
 export class PlatformaticConsumerSource implements ConsumerSource {
   private readonly consumer: Consumer<Buffer, Buffer, string, string>;
@@ -33,6 +26,8 @@ export class PlatformaticConsumerSource implements ConsumerSource {
   private joined = false;
   private lastFetchAt = 0;
   private stopped = false;
+  /** Reasons the stream is paused now (at the in-flight limit, pacing); it resumes when none is left. */
+  private holds = 0;
   private closed: Promise<void> | undefined;
 
   constructor(
@@ -41,7 +36,7 @@ export class PlatformaticConsumerSource implements ConsumerSource {
     private readonly options: ConsumerSourceOptions,
   ) {
     this.log = options.logger;
-    const { fixedPartitions, topic, fetch } = options;
+    const { fetch } = options;
     this.consumer = new Consumer({
       ...platformaticBaseOptions(brokers, clientId),
       groupId: options.groupId,
@@ -51,7 +46,6 @@ export class PlatformaticConsumerSource implements ConsumerSource {
       minBytes: fetch.minBytes,
       maxWaitTime: fetch.maxWaitMs,
       deserializers: { headerKey: utf8, headerValue: utf8 },
-      ...(fixedPartitions ? { partitionAssigner: fixedAssigner(topic, fixedPartitions) } : {}),
     });
   }
 
@@ -64,9 +58,14 @@ export class PlatformaticConsumerSource implements ConsumerSource {
 
   async start(deliver: Deliver, onDead: (error: Error) => void): Promise<void> {
     const { consumer } = this;
-    consumer.on('consumer:group:join', (payload) => {
+    const { fixedPartitions, topic } = this.options;
+    // Registered before the stream's own listener, so the stream fetches what is set here.
+    consumer.on('consumer:group:join', () => {
+      // This client gives a group's only member every partition, whatever its assigner says: a
+      // consumer of fixed partitions (a group of one) narrows its assignment itself.
+      if (fixedPartitions) consumer.assignments = [{ topic, partitions: fixedPartitions() }];
       this.joined = true;
-      this.log.info({ assignments: payload.assignments }, 'joined group');
+      this.log.info({ assignments: consumer.assignments }, 'joined group');
     });
     consumer.on('consumer:group:rebalance', () => (this.joined = false));
     consumer.on('consumer:heartbeat:error', ({ error }) => this.log.warn({ err: error }, 'heartbeat failed'));
@@ -80,15 +79,35 @@ export class PlatformaticConsumerSource implements ConsumerSource {
     });
     this.stream = stream;
     this.joined = true;
-    stream.on('fetch', () => (this.lastFetchAt = Date.now()));
     stream.on('error', (error: Error) => this.fail(error, onDead));
     stream.on('data', (message: PlatformaticMessage) => {
       const full = deliver(toInbound(message));
-      if (!full) return;
-      stream.pause();
-      void full.then(() => {
-        if (!this.stopped) stream.resume();
+      if (full) this.holdUntil(full);
+    });
+    const pacingMs = this.options.fetch.pacingMs;
+    let fetchStartedAt = 0;
+    stream.on('fetch', () => {
+      const now = (this.lastFetchAt = Date.now());
+      const wait = fetchStartedAt + pacingMs - now;
+      if (wait <= 0) {
+        fetchStartedAt = now; // the next fetch goes out at once
+        return;
+      }
+      // The response's messages are pushed — and handed over — right after this event, and the
+      // next fetch is scheduled for the next tick: hold the stream before that tick, unless
+      // messages are still buffered (then the stream is already held, by the in-flight limit).
+      process.nextTick(() => {
+        if (this.stopped || stream.readableLength > 0) return;
+        this.holdUntil(delay(wait).then(() => void (fetchStartedAt = Date.now())));
       });
+    });
+  }
+
+  /** Pauses the stream until `released` settles (and no other hold is left). */
+  private holdUntil(released: Promise<void>): void {
+    if (this.holds++ === 0) this.stream?.pause();
+    void released.finally(() => {
+      if (--this.holds === 0 && !this.stopped) this.stream?.resume();
     });
   }
 
@@ -134,13 +153,6 @@ function toInbound(message: PlatformaticMessage): InboundMessage {
   };
 }
 
-/** All of `partitions()` of `topic` to the first member (by id), nothing to anyone else: a group of one. */
-function fixedAssigner(topic: string, partitions: () => number[]): GroupPartitionsAssigner {
-  return (_current, members) => {
-    const [first, ...others] = [...members.keys()].sort();
-    return [
-      ...(first ? [{ memberId: first, assignments: new Map([[topic, { topic, partitions: partitions() }]]) }] : []),
-      ...others.map((memberId) => ({ memberId, assignments: new Map() })),
-    ];
-  };
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
