@@ -95,9 +95,12 @@ export class KafkajsConsumerSource implements ConsumerSource {
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, deliver: Deliver): Promise<void> {
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || this.closing) return;
-      const full = deliver(toInbound(batch.topic, batch.partition, message));
-      // At the in-flight limit: this message is taken, the next waits; the group must still hear from us.
-      if (full) await heartbeatUntil(full, heartbeat);
+      const inbound = toInbound(batch.topic, batch.partition, message);
+      // At the in-flight limit the message waits (the group must still hear from us), then is offered again.
+      for (let full = deliver(inbound); full; full = deliver(inbound)) {
+        await heartbeatUntil(full, heartbeat);
+        if (!isRunning() || isStale() || this.closing) return;
+      }
       resolveOffset(message.offset);
     }
     // kafkajs fetches again once every batch of this fetch returned: pace it (FetchSettings.pacingMs).

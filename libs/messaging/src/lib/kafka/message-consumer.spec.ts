@@ -203,20 +203,41 @@ describe('MessageConsumer in-flight limit and commits', () => {
     return { consumer, source, release, message };
   }
 
-  it('asks the source to wait at the limit, and lets it go on once a message finishes', async () => {
+  it('refuses a message at the limit with a promise, and takes it when offered again after a message finished', async () => {
     const { consumer, source, release, message } = manual(2);
     await consumer.start();
     expect(source.deliver?.(message(0))).toBeUndefined();
-    const full = source.deliver?.(message(1));
+    expect(source.deliver?.(message(1))).toBeUndefined();
+    const full = source.deliver?.(message(2));
     expect(full).toBeInstanceOf(Promise);
+    expect(consumer.inFlight).toBe(2); // not taken
     let resumed = false;
     void full?.then(() => (resumed = true));
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(resumed).toBe(false);
     release.get('0')?.();
     await until(() => resumed);
-    expect(consumer.inFlight).toBe(1);
+    expect(source.deliver?.(message(2))).toBeUndefined();
+    expect(consumer.inFlight).toBe(2);
     release.get('1')?.();
+    release.get('2')?.();
+    await consumer.close(1000);
+  });
+
+  it('never goes over the limit when several partitions offer at once', async () => {
+    const { consumer, source, release, message } = manual(1);
+    await consumer.start();
+    const onPartition = (partition: number) => ({ ...message(0), partition });
+    expect(source.deliver?.(onPartition(0))).toBeUndefined();
+    const waits = [source.deliver?.(onPartition(1)), source.deliver?.(onPartition(2))];
+    expect(waits.every((w) => w instanceof Promise)).toBe(true);
+    expect(consumer.inFlight).toBe(1);
+    release.get('0')?.();
+    await Promise.race(waits);
+    expect(source.deliver?.(onPartition(1))).toBeUndefined();
+    expect(source.deliver?.(onPartition(2))).toBeInstanceOf(Promise);
+    expect(consumer.inFlight).toBe(1);
+    release.get('0')?.();
     await consumer.close(1000);
   });
 

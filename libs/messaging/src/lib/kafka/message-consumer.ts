@@ -152,9 +152,10 @@ export class MessageConsumer<T> {
     }
   }
 
-  /** Starts handling one message; returns a promise to wait for when at the in-flight limit. */
+  /** Starts handling one message, or returns a promise to wait for (at the in-flight limit: not taken). */
   private take(inbound: InboundMessage): Promise<void> | undefined {
-    if (this.state !== 'running') return undefined;
+    if (this.state !== 'running') return undefined; // closing: left uncommitted, read again by the next owner
+    if (this.running.size >= this.maxInFlight) return this.capacity();
     const offset = Number(inbound.offset);
     this.tracker.begin(inbound.topic, inbound.partition, offset);
     const task = this.process(inbound).then(
@@ -170,7 +171,7 @@ export class MessageConsumer<T> {
       this.running.delete(task);
       this.capacityWaiters.shift()?.();
     });
-    return this.running.size >= this.maxInFlight ? this.capacity() : undefined;
+    return undefined;
   }
 
   /** Resolves once fewer than `maxInFlight` messages are in hand (or the consumer closes). */

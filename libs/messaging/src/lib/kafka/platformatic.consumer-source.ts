@@ -81,8 +81,10 @@ export class PlatformaticConsumerSource implements ConsumerSource {
     this.joined = true;
     stream.on('error', (error: Error) => this.fail(error, onDead));
     stream.on('data', (message: PlatformaticMessage) => {
-      const full = deliver(toInbound(message));
-      if (full) this.holdUntil(full);
+      const inbound = toInbound(message);
+      const full = deliver(inbound);
+      // At the in-flight limit: hold the stream (no further message comes) and offer this one again.
+      if (full) this.holdUntil(this.offerAgain(inbound, full, deliver));
     });
     const pacingMs = this.options.fetch.pacingMs;
     let fetchStartedAt = 0;
@@ -101,6 +103,10 @@ export class PlatformaticConsumerSource implements ConsumerSource {
         this.holdUntil(delay(wait).then(() => void (fetchStartedAt = Date.now())));
       });
     });
+  }
+
+  private async offerAgain(message: InboundMessage, full: Promise<void>, deliver: Deliver): Promise<void> {
+    for (let wait: Promise<void> | undefined = full; wait && !this.stopped; wait = deliver(message)) await wait;
   }
 
   /** Pauses the stream until `released` settles (and no other hold is left). */

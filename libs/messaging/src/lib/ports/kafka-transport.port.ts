@@ -43,8 +43,9 @@ export interface ConsumerSourceOptions {
 }
 
 /**
- * Hands over one consumed message. `undefined`: take the next one at once; a promise: wait for it
- * first (the consumer is at its in-flight limit), without dropping or re-reading anything.
+ * Offers one consumed message. `undefined`: it was taken, offer the next. A promise: it was not
+ * taken (the consumer is at its in-flight limit) — wait for the promise, then offer the same
+ * message again. Several partitions offering at once never take the consumer over its limit.
  */
 export type Deliver = (message: InboundMessage) => Promise<void> | undefined;
 
