@@ -83,7 +83,13 @@ export async function deleteGroupsOf(kafka: Kafka, runId: string): Promise<strin
     if (ids.length > 0) await admin.deleteGroups(ids);
     return undefined;
   } catch (error) {
-    return `could not delete the run's consumer groups: ${(error as Error).message}`;
+    // kafkajs names each group that could not be deleted, and why, in `groups`. A group already gone
+    // (its topics were deleted, so the broker dropped it between the listing and the deletion) is fine.
+    const groups = (error as { groups?: Array<{ groupId: string; error?: { type?: string; message?: string } }> }).groups ?? [];
+    const failed = groups.filter((g) => g.error?.type !== 'GROUP_ID_NOT_FOUND');
+    if (groups.length > 0 && failed.length === 0) return undefined;
+    const which = failed.map((g) => `${g.groupId}: ${g.error?.type ?? g.error?.message ?? 'failed'}`).join(', ');
+    return `could not delete the run's consumer groups: ${(error as Error).message}${which ? ` (${which})` : ''}`;
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
