@@ -14,10 +14,10 @@ export const BUSY_WINDOW_MS = 10;
 
 /**
  * The Kafka {@link Publisher}, on any client's {@link ProduceClient}: the publishes of one
- * event-loop turn go out in a single produce request (acks from all in-sync replicas), and each caller's promise settles with its batch. While busy —
- * the previous request went out less than {@link BUSY_WINDOW_MS} ago — it lingers `lingerMs` to
- * gather more into the request; an idle publisher sends on the next turn, so a lone request pays
- * no linger.
+ * event-loop turn go out in a single produce request (acks from all in-sync replicas), and each
+ * caller's promise settles with its batch. While busy — the previous request went out less than
+ * {@link BUSY_WINDOW_MS} ago — it lingers `lingerMs` to gather more into the request; an idle
+ * publisher sends on the next turn, so a lone request pays no linger.
  */
 export class KafkaPublisher implements Publisher {
   private queue: Waiter[] = [];

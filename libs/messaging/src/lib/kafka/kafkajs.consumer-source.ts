@@ -2,10 +2,10 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from '
 import type { Logger } from 'pino';
 import type { InboundMessage } from '../ports/inbound-message';
 import type { CommitOffset, ConsumerSource, ConsumerSourceOptions, Deliver } from '../ports/kafka-transport.port';
+import { delay, GROUP_TIMING, READY_FETCH_AGE_MS } from './consumer-timing';
 import { fixedPartitionsAssigner } from './fixed-partitions.assigner';
 
 const PARTITIONS_AT_ONCE = 16;
-const READY_FETCH_AGE_MS = 5000;
 const HEARTBEAT_WHILE_WAITING_MS = 1000;
 
 /**
@@ -31,9 +31,9 @@ export class KafkajsConsumerSource implements ConsumerSource {
       groupId: options.groupId,
       minBytes: options.fetch.minBytes,
       maxWaitTimeInMs: options.fetch.maxWaitMs,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1000,
-      rebalanceTimeout: 10_000,
+      sessionTimeout: GROUP_TIMING.sessionTimeoutMs,
+      heartbeatInterval: GROUP_TIMING.heartbeatIntervalMs,
+      rebalanceTimeout: GROUP_TIMING.rebalanceTimeoutMs,
       ...(fixedPartitions ? { partitionAssigners: [fixedPartitionsAssigner(topic, fixedPartitions)] } : {}),
     });
   }
@@ -131,8 +131,4 @@ export function stringHeaders(headers: IHeaders | undefined): Record<string, str
     if (last !== undefined) out[name] = last.toString('utf8');
   }
   return out;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

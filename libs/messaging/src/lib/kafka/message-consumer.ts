@@ -4,6 +4,7 @@ import type { Validated } from '../contract/result';
 import { OffsetTracker } from '../consumer/offset-tracker';
 import type { InboundMessage } from '../ports/inbound-message';
 import type { CommitOffset, ConsumerSource, FetchSettings, KafkaTransport } from '../ports/kafka-transport.port';
+import { delay } from './consumer-timing';
 import type { DeadLetterQueue } from './dead-letter.queue';
 
 /** Options of {@link MessageConsumer}; checked at construction. */
@@ -249,8 +250,4 @@ export class MessageConsumer<T> {
       await delay(50);
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

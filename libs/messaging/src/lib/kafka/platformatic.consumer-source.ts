@@ -2,9 +2,8 @@ import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Messag
 import type { Logger } from 'pino';
 import type { InboundMessage } from '../ports/inbound-message';
 import type { CommitOffset, ConsumerSource, ConsumerSourceOptions, Deliver } from '../ports/kafka-transport.port';
+import { delay, GROUP_TIMING, READY_FETCH_AGE_MS } from './consumer-timing';
 import { platformaticBaseOptions } from './platformatic.options';
-
-const READY_FETCH_AGE_MS = 5000;
 
 type Stream = MessagesStream<Buffer, Buffer, string, string>;
 type PlatformaticMessage = Message<Buffer, Buffer, string, string>;
@@ -40,9 +39,9 @@ export class PlatformaticConsumerSource implements ConsumerSource {
     this.consumer = new Consumer({
       ...platformaticBaseOptions(brokers, clientId),
       groupId: options.groupId,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1000,
-      rebalanceTimeout: 10_000,
+      sessionTimeout: GROUP_TIMING.sessionTimeoutMs,
+      heartbeatInterval: GROUP_TIMING.heartbeatIntervalMs,
+      rebalanceTimeout: GROUP_TIMING.rebalanceTimeoutMs,
       minBytes: fetch.minBytes,
       maxWaitTime: fetch.maxWaitMs,
       deserializers: { headerKey: utf8, headerValue: utf8 },
@@ -78,7 +77,6 @@ export class PlatformaticConsumerSource implements ConsumerSource {
       fallbackMode: MessagesStreamFallbackModes.LATEST,
     });
     this.stream = stream;
-    this.joined = true;
     stream.on('error', (error: Error) => this.fail(error, onDead));
     stream.on('data', (message: PlatformaticMessage) => {
       const inbound = toInbound(message);
@@ -157,8 +155,4 @@ function toInbound(message: PlatformaticMessage): InboundMessage {
     value: message.value ?? null,
     headers,
   };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
