@@ -21,6 +21,8 @@ import { detectInterference } from './system/interference';
 import { Stack } from './system/stack';
 import { HttpTarget } from './targets/http-target';
 import { KafkaOpsTarget } from './targets/kafka-ops-target';
+import { KafkajsLoadClient } from './kafka/kafkajs-load';
+import { PlatformaticLoadClient } from './kafka/platformatic-load';
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
@@ -162,7 +164,13 @@ async function bench(config: BenchConfig): Promise<number> {
         }
       }
       if (config.phases.includes('kafka')) {
-        const target = new KafkaOpsTarget(kafka, `${topicPrefix}ops.req`, replyTopic, `bench.${sub}.replies`);
+        // The load side on the services' own client: kafka-pk is @platformatic/kafka end to end.
+        const groupId = `bench.${sub}.replies`;
+        const loadClient =
+          client === 'platformatic'
+            ? new PlatformaticLoadClient(config.kafkaBrokers.split(','), `bench-load-${sub}`, replyTopic, groupId)
+            : new KafkajsLoadClient(kafka, replyTopic, groupId);
+        const target = new KafkaOpsTarget(loadClient, `${topicPrefix}ops.req`, replyTopic);
         try {
           await createTopics(kafka, [replyTopic]);
           await target.start();

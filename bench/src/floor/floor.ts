@@ -8,9 +8,9 @@ import type { ProcessSampler } from '../procs/sampler';
 import type { SeriesName, SeriesResult } from '../report/types';
 import { runSeries, type SeriesPlan } from '../series-runner';
 import { FloorTarget } from '../targets/floor-target';
-import { KafkajsLoadClient } from './kafkajs-load';
-import type { FloorLoadClient } from './load-client';
-import { PlatformaticLoadClient } from './platformatic-load';
+import { KafkajsLoadClient } from '../kafka/kafkajs-load';
+import type { KafkaLoadClient } from '../kafka/load-client';
+import { PlatformaticLoadClient } from '../kafka/platformatic-load';
 
 export interface FloorOptions {
   kafka: Kafka;
@@ -35,7 +35,7 @@ interface FloorClientPlan {
   echoName: (i: number) => string;
   /** Topic prefix of the run: fresh topics per client, so no echo group replays the other's traffic. */
   base: (runId: string) => string;
-  loadClient: (options: FloorOptions, replyTopic: string, groupId: string) => FloorLoadClient;
+  loadClient: (options: FloorOptions, replyTopic: string, groupId: string) => KafkaLoadClient;
 }
 
 export const FLOOR_CLIENTS: Record<FloorClientName, FloorClientPlan> = {

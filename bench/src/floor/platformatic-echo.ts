@@ -1,5 +1,5 @@
 import { Consumer, Producer, stringDeserializer } from '@platformatic/kafka';
-import { baseOptions, CONSUME_OPTIONS, producerOptions, reportError, TurnProducer } from './platformatic-common';
+import { baseOptions, CONSUME_OPTIONS, producerOptions, reportError, TurnProducer } from '../kafka/platformatic-common';
 
 /**
  * The echo service of the floor on @platformatic/kafka 1.x, run as a process of its own

@@ -1,4 +1,4 @@
-import type { FloorLoadClient } from '../floor/load-client';
+import type { KafkaLoadClient } from '../kafka/load-client';
 import type { Outcome, Target } from '../load/target';
 import { PAYLOAD } from './classify';
 
@@ -11,7 +11,7 @@ interface Waiting {
  * The floor: the same message as a gateway request produced to each of `requestTopics` (one: one
  * hop; three: the fan-out), echoed by the echo processes to its `reply-to` header, `replyTopic`; a request is answered
  * when one echo per request topic came back. The client (kafkajs or @platformatic/kafka) is behind
- * `FloorLoadClient`: same batching, same broker, same bookkeeping.
+ * `KafkaLoadClient`: same batching, same broker, same bookkeeping.
  */
 export class FloorTarget implements Target {
   private readonly pending = new Map<string, Waiting>();
@@ -19,14 +19,14 @@ export class FloorTarget implements Target {
 
   constructor(
     readonly name: string,
-    private readonly client: FloorLoadClient,
+    private readonly client: KafkaLoadClient,
     private readonly requestTopics: string[],
     private readonly replyTopic: string,
   ) {}
 
   start(): Promise<void> {
     return this.client.start({
-      onEcho: (key) => this.onEcho(key),
+      onReply: (key) => this.onEcho(key),
       onFailure: (ids, error) => {
         for (const id of new Set(ids)) this.fail(id, `produce failed: ${error.message}`);
       },

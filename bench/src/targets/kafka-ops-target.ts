@@ -1,50 +1,41 @@
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { KafkaLoadClient } from '../kafka/load-client';
 import type { Outcome, Target } from '../load/target';
-import { ReplyConsumer } from '../kafka/reply-consumer';
-import { TickProducer } from '../kafka/tick-producer';
 import { classifyAnswer, PAYLOAD } from './classify';
 
 /**
  * ops over Kafka: each request goes to (prefixed) `ops.req` (key = uid, header `reply-to` = the bench's own
- * reply topic), one `sendBatch` per event-loop turn; answers are matched by uid on the reply topic.
+ * reply topic), one produce request per event-loop turn; answers are matched by uid on the reply topic.
+ * The client (kafkajs or @platformatic/kafka) is behind `KafkaLoadClient`, as the floor's.
  */
 export class KafkaOpsTarget implements Target {
   readonly name = 'kafka';
   private readonly pending = new Map<string, (outcome: Outcome) => void>();
-  private readonly producer: TickProducer;
-  private readonly replies: ReplyConsumer;
   private unmatched = 0;
 
   constructor(
-    kafka: Kafka,
+    private readonly client: KafkaLoadClient,
     /** `ops.req`, with the services' topic prefix. */
     private readonly requestTopic: string,
     private readonly replyTopic: string,
-    groupId: string,
-  ) {
-    this.producer = new TickProducer(kafka, (ids, error) => {
-      for (const id of ids) this.settle(id, { kind: 'error', detail: `produce failed: ${error.message}` });
-    });
-    this.replies = new ReplyConsumer(kafka, replyTopic, (message) => this.onReply(message), groupId);
-  }
+  ) {}
 
-  async start(): Promise<void> {
-    await this.producer.connect();
-    await this.replies.start();
+  start(): Promise<void> {
+    return this.client.start({
+      onReply: (key, value) => this.onReply(key, value),
+      onFailure: (ids, error) => {
+        for (const id of ids) this.settle(id, { kind: 'error', detail: `produce failed: ${error.message}` });
+      },
+    });
   }
 
   send(id: string, done: (outcome: Outcome) => void): void {
     this.pending.set(id, done);
-    this.producer.add(id, this.requestTopic, {
-      key: id,
-      value: JSON.stringify({ uid: id, payload: PAYLOAD }),
-      headers: { 'reply-to': this.replyTopic },
-    });
+    this.client.add(id, this.requestTopic, { key: id, value: JSON.stringify({ uid: id, payload: PAYLOAD }), replyTo: this.replyTopic });
   }
 
-  private onReply(message: KafkaMessage): void {
-    const body = message.value?.toString('utf8') ?? '';
-    const uid = message.key?.toString('utf8') ?? uidOf(body);
+  private onReply(key: string | undefined, value: Buffer | null): void {
+    const body = value?.toString('utf8') ?? '';
+    const uid = key || uidOf(body);
     if (uid === undefined || !this.settle(uid, classifyAnswer(body))) this.unmatched++;
   }
 
@@ -66,8 +57,8 @@ export class KafkaOpsTarget implements Target {
     return n;
   }
 
-  async stop(): Promise<void> {
-    await Promise.allSettled([this.producer.disconnect(), this.replies.stop()]);
+  stop(): Promise<void> {
+    return this.client.stop();
   }
 }
 

@@ -50,6 +50,24 @@ export async function createTopic(topic: string, numPartitions = 1): Promise<voi
   }
 }
 
+/**
+ * Deletes every topic whose name starts with `prefix` (a test system's own), so that repeated test
+ * runs against a long-lived local broker do not pile up partitions. Best effort: a broker that is
+ * down (a fault test's) leaves them, and the test's own outcome is not changed.
+ */
+export async function deleteTopicsWithPrefix(prefix: string): Promise<void> {
+  const admin = plainKafka.admin();
+  try {
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
+  } catch {
+    // Left for the next clean stack: deleting is housekeeping, not part of any test.
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 /** Reads `topic` from its beginning with a group of its own until a message matches `predicate`. */
 export async function readUntil(topic: string, predicate: (message: KafkaMessage) => boolean, timeoutMs = 15_000): Promise<KafkaMessage> {
   const consumer = plainKafka.consumer({ groupId: `it-reader-${randomSuffix()}`, maxWaitTimeInMs: 100 });

@@ -1,6 +1,7 @@
 import { topicNames, type Aggregate, type OpsAnswer, type TopicNames } from '@gateway/messaging';
 import { HandMadeChain, type HandMadeBehaviour } from './hand-made-chain';
 import { etcdctl, grantLease } from './etcdctl';
+import { deleteTopicsWithPrefix } from './plain-kafka';
 import { etcdEndpoints, kafkaBrokers, randomSuffix } from './infra';
 import { ServiceProcess } from './service-process';
 import { waitFor } from './wait-for';
@@ -33,16 +34,19 @@ export class System {
   readonly prefix: string;
   /** This system's topics: contract §2's names behind a prefix of its own. */
   readonly topics: TopicNames;
+  /** The prefix of every topic of this system (deleted by `stop`). */
+  readonly topicPrefix: string;
 
   constructor(options: SystemOptions = {}) {
     const id = randomSuffix();
     this.prefix = `/it-${id}/services/`;
-    this.topics = topicNames(`it-${id}.`);
+    this.topicPrefix = `it-${id}.`;
+    this.topics = topicNames(this.topicPrefix);
     this.env = {
       KAFKA_BROKERS: kafkaBrokers(),
       ETCD_ENDPOINTS: etcdEndpoints(),
       DISCOVERY_PREFIX: this.prefix,
-      TOPIC_PREFIX: `it-${id}.`,
+      TOPIC_PREFIX: this.topicPrefix,
       OPS_HTTP_PORT: '0',
       OPS_HTTP_HOST: '127.0.0.1',
       ...options.env,
@@ -148,9 +152,10 @@ export class System {
     return lease;
   }
 
-  /** Stops every service. */
+  /** Stops every service, then deletes this system's topics. */
   async stop(): Promise<void> {
     await Promise.all([...this.history.map((s) => s.stop()), ...this.handMade.map((c) => c.stop())]);
+    await deleteTopicsWithPrefix(this.topicPrefix);
   }
 }
 

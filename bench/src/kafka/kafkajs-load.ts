@@ -1,10 +1,10 @@
 import type { Kafka } from 'kafkajs';
-import { ReplyConsumer } from '../kafka/reply-consumer';
-import { TickProducer } from '../kafka/tick-producer';
-import type { FloorLoadClient, FloorLoadHandlers, FloorMessage } from './load-client';
+import { ReplyConsumer } from './reply-consumer';
+import { TickProducer } from './tick-producer';
+import type { KafkaLoadClient, LoadHandlers, LoadMessage } from './load-client';
 
-/** The floor's load side on kafkajs: `TickProducer` (one `sendBatch` per turn) and `ReplyConsumer`. */
-export class KafkajsLoadClient implements FloorLoadClient {
+/** The load side on kafkajs: `TickProducer` (one `sendBatch` per turn) and `ReplyConsumer`. */
+export class KafkajsLoadClient implements KafkaLoadClient {
   private producer: TickProducer | undefined;
   private replies: ReplyConsumer | undefined;
 
@@ -14,14 +14,14 @@ export class KafkajsLoadClient implements FloorLoadClient {
     private readonly groupId: string,
   ) {}
 
-  async start(handlers: FloorLoadHandlers): Promise<void> {
+  async start(handlers: LoadHandlers): Promise<void> {
     this.producer = new TickProducer(this.kafka, handlers.onFailure);
-    this.replies = new ReplyConsumer(this.kafka, this.replyTopic, (m) => handlers.onEcho(m.key?.toString('utf8')), this.groupId);
+    this.replies = new ReplyConsumer(this.kafka, this.replyTopic, (m) => handlers.onReply(m.key?.toString('utf8'), m.value), this.groupId);
     await this.producer.connect();
     await this.replies.start();
   }
 
-  add(id: string, topic: string, message: FloorMessage): void {
+  add(id: string, topic: string, message: LoadMessage): void {
     this.producer?.add(id, topic, { key: message.key, value: message.value, headers: { 'reply-to': message.replyTo } });
   }
 
