@@ -1,8 +1,8 @@
 export type PhaseName = 'http' | 'kafka' | 'floor';
 export const ALL_PHASES: readonly PhaseName[] = ['http', 'kafka', 'floor'];
 /** Kafka clients the services (KAFKA_CLIENT) and the floor are measured on: kafkajs and @platformatic/kafka 1.x. */
-export type FloorClientName = 'kafkajs' | 'platformatic';
-export const ALL_FLOOR_CLIENTS: readonly FloorClientName[] = ['kafkajs', 'platformatic'];
+export type KafkaClientName = 'kafkajs' | 'platformatic';
+export const ALL_KAFKA_CLIENTS: readonly KafkaClientName[] = ['kafkajs', 'platformatic'];
 
 /** Everything a run is told. Durations in seconds. */
 export interface BenchConfig {
@@ -13,9 +13,9 @@ export interface BenchConfig {
   /** Open-loop offered rates of the floor (default: the same). */
   floorRates: number[];
   /** Clients the floor is measured with, in this order (default: both). */
-  floorClients: FloorClientName[];
+  floorClients: KafkaClientName[];
   /** KAFKA_CLIENT of the services in the gateway phases, one set of series each (default: both). */
-  gatewayClients: FloorClientName[];
+  gatewayClients: KafkaClientName[];
   warmupS: number;
   /** Unmeasured load before a series' first step, so JIT and caches are warm (`--settle`). */
   settleS: number;
@@ -164,13 +164,13 @@ export function parseConfig(argv: readonly string[], env: Env): BenchConfig {
   for (const p of phases)
     if (!(ALL_PHASES as readonly string[]).includes(p)) throw new ConfigError(`unknown phase "${p}" (http, kafka, floor)`);
 
-  const clientList = (flag: string, variable: string, what: string): FloorClientName[] => {
+  const clientList = (flag: string, variable: string, what: string): KafkaClientName[] => {
     const raw = pick(flag, variable);
-    const clients = raw === undefined ? [...ALL_FLOOR_CLIENTS] : raw.split(',').map((c) => c.trim());
+    const clients = raw === undefined ? [...ALL_KAFKA_CLIENTS] : raw.split(',').map((c) => c.trim());
     for (const c of clients)
-      if (!(ALL_FLOOR_CLIENTS as readonly string[]).includes(c))
-        throw new ConfigError(`unknown ${what} client "${c}" (${ALL_FLOOR_CLIENTS.join(', ')})`);
-    return ALL_FLOOR_CLIENTS.filter((c) => clients.includes(c));
+      if (!(ALL_KAFKA_CLIENTS as readonly string[]).includes(c))
+        throw new ConfigError(`unknown ${what} client "${c}" (${ALL_KAFKA_CLIENTS.join(', ')})`);
+    return ALL_KAFKA_CLIENTS.filter((c) => clients.includes(c));
   };
 
   return {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
-import type { FloorClientName } from '../config';
+import type { KafkaClientName } from '../config';
 import { createTopics, deleteTopics } from '../kafka/bare-kafka';
 import { probeUntilOk } from '../load/probe';
 import { ChildService } from '../procs/child';
@@ -22,7 +22,7 @@ export interface FloorOptions {
   plan: Omit<SeriesPlan, 'name'>;
   log: (line: string) => void;
   /** The clients to measure the floor with, one after the other (default: kafkajs only). */
-  clients?: FloorClientName[];
+  clients?: KafkaClientName[];
 }
 
 /** What differs between the floor on one client and on the other; the rest (shapes, rates, bookkeeping) is shared. */
@@ -38,7 +38,7 @@ interface FloorClientPlan {
   loadClient: (options: FloorOptions, replyTopic: string, groupId: string) => KafkaLoadClient;
 }
 
-export const FLOOR_CLIENTS: Record<FloorClientName, FloorClientPlan> = {
+export const FLOOR_CLIENTS: Record<KafkaClientName, FloorClientPlan> = {
   kafkajs: {
     oneHop: 'floor-1hop',
     fanout: 'floor-fanout',

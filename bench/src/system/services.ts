@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pollUntil } from '../load/clock';
 import { ChildService } from '../procs/child';
 import { freePort } from './free-port';
+import type { KafkaClientName } from '../config';
 
 export const CHAINS = ['chain1', 'chain2', 'chain3'] as const;
 
@@ -15,7 +16,7 @@ export interface ServicesOptions {
   /** TOPIC_PREFIX of the services ('' for the contract's plain names). */
   topicPrefix: string;
   /** KAFKA_CLIENT of the services. */
-  kafkaClient: string;
+  kafkaClient: KafkaClientName;
 }
 
 /**

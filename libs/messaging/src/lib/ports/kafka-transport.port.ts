@@ -58,8 +58,9 @@ export interface ConsumerSource {
   /** In its group (with its partitions) and fetched recently: the broker answers. */
   readonly ready: boolean;
   /**
-   * Connects, joins the group and starts delivering. `onDead` is called once if the client gives
-   * up for good (the owner closes this source and builds another).
+   * Connects, joins the group and starts delivering. `onDead` is called if the client gives up for
+   * good — possibly more than once for one failure (a client may report it on two channels); the
+   * owner acts on the first, closes this source and builds another.
    */
   start(deliver: Deliver, onDead: (error: Error) => void): Promise<void>;
   /** Stops fetching; stays in the group so that what finishes can still be committed. */
