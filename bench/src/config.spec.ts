@@ -13,7 +13,7 @@ describe('parseConfig', () => {
       durationS: 10,
       closedDurationS: 10,
       concurrency: DEFAULTS.concurrency,
-      phases: ['http', 'kafka', 'floor'],
+      phases: ['http', 'kafka', 'crowd', 'floor'],
     });
     expect(c.kafkaBrokers).toBe('127.0.0.1:9092');
     expect(c.isolatedTopics).toBe(true);
@@ -57,6 +57,36 @@ describe('parseConfig', () => {
     expect(parseConfig(['--gateway-client=platformatic'], {}).gatewayClients).toEqual(['platformatic']);
     expect(parseConfig([], { BENCH_GATEWAY_CLIENTS: 'platformatic,kafkajs' }).gatewayClients).toEqual(['kafkajs', 'platformatic']);
     expect(() => parseConfig(['--gateway-client=kafka-node'], {})).toThrow(/unknown gateway client "kafka-node"/);
+  });
+
+  it('crowd: a keep-alive agent without limit by default, 64 connections in the closed loop, 0.5/1/1.5/3 × C, 15 s steps (--quick: 4 s)', () => {
+    expect(parseConfig([], {})).toMatchObject({
+      crowdConnections: 'as-needed',
+      crowdConcurrency: 64,
+      crowdMultiples: [0.5, 1, 1.5, 3],
+      crowdDurationS: 15,
+    });
+    expect(parseConfig(['--quick'], {}).crowdDurationS).toBe(QUICK.crowdDurationS);
+    expect(parseConfig(['--quick', '--crowd-duration=6'], {}).crowdDurationS).toBe(6);
+    expect(parseConfig(['--phases=crowd'], {}).phases).toEqual(['crowd']);
+  });
+
+  it('crowd flags beat their variables; multiples are sorted and deduplicated', () => {
+    const c = parseConfig(['--crowd-connections=per-request', '--crowd-multiples', '3,0.5,1.5,3', '--crowd-concurrency=32'], {
+      BENCH_CROWD_CONNECTIONS: 'as-needed',
+      BENCH_CROWD_DURATION: '8',
+      BENCH_CROWD_MULTIPLES: '1',
+    });
+    expect(c).toMatchObject({ crowdConnections: 'per-request', crowdMultiples: [0.5, 1.5, 3], crowdConcurrency: 32, crowdDurationS: 8 });
+    expect(parseConfig([], { BENCH_CROWD_CONNECTIONS: 'per-request' }).crowdConnections).toBe('per-request');
+  });
+
+  it('refuses bad crowd options, naming them', () => {
+    expect(() => parseConfig(['--crowd-connections=pooled'], {})).toThrow(/--crowd-connections must be as-needed or per-request/);
+    expect(() => parseConfig(['--crowd-multiples=0'], {})).toThrow(/--crowd-multiples/);
+    expect(() => parseConfig(['--crowd-multiples=1,,2'], {})).toThrow(/--crowd-multiples/);
+    expect(() => parseConfig(['--crowd-concurrency=0'], {})).toThrow(/--crowd-concurrency/);
+    expect(() => parseConfig(['--crowd-duration=0.5'], {})).toThrow(/--crowd-duration/);
   });
 
   it('refuses what it does not understand, naming it', () => {

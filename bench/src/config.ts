@@ -1,5 +1,9 @@
-export type PhaseName = 'http' | 'kafka' | 'floor';
-export const ALL_PHASES: readonly PhaseName[] = ['http', 'kafka', 'floor'];
+import { CROWD_CONNECTIONS, type CrowdConnections } from './crowd/crowd-target';
+
+/** The parts of a run: the gateway over HTTP and over Kafka, the crowd series (with the peer), the floor. */
+export type PhaseName = 'http' | 'kafka' | 'crowd' | 'floor';
+/** Every phase, in the order they run. */
+export const ALL_PHASES: readonly PhaseName[] = ['http', 'kafka', 'crowd', 'floor'];
 /** Kafka clients the services (KAFKA_CLIENT) and the floor are measured on: kafkajs and @platformatic/kafka 1.x. */
 export type KafkaClientName = 'kafkajs' | 'platformatic';
 export const ALL_KAFKA_CLIENTS: readonly KafkaClientName[] = ['kafkajs', 'platformatic'];
@@ -28,6 +32,14 @@ export interface BenchConfig {
   httpSockets: number;
   /** Wait for late answers after a step, before counting them missing. */
   drainS: number;
+  /** Crowd series: how its HTTP clients open connections (`--crowd-connections`). */
+  crowdConnections: CrowdConnections;
+  /** Crowd series: keep-alive connections of the closed loop that measures the capacity C. */
+  crowdConcurrency: number;
+  /** Crowd series: open-loop steps as multiples of C, lowest first (`--crowd-multiples`). */
+  crowdMultiples: number[];
+  /** Crowd series: measured seconds per step. */
+  crowdDurationS: number;
   /**
    * Run the services under TOPIC_PREFIX=bench.<run>. (their own ops.req, chainN.req, ops.resp and
    * consumer groups, deleted at the end) — false with --shared-topics: the contract's plain names.
@@ -47,6 +59,9 @@ export const DEFAULTS = {
   concurrency: 128,
   httpSockets: 512,
   drainS: 8,
+  crowdConcurrency: 64,
+  crowdMultiples: [0.5, 1, 1.5, 3],
+  crowdDurationS: 15,
 } as const;
 
 export const QUICK = {
@@ -57,6 +72,7 @@ export const QUICK = {
   closedWarmupS: 1,
   closedDurationS: 3,
   concurrency: 64,
+  crowdDurationS: 4,
 } as const;
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -72,7 +88,14 @@ export const USAGE = `usage: npm run bench -- [options]
   --concurrency=N         closed-loop requests in flight  (BENCH_CONCURRENCY, default ${DEFAULTS.concurrency})
   --http-sockets=N        most HTTP connections           (BENCH_HTTP_SOCKETS, default ${DEFAULTS.httpSockets})
   --drain=S               wait for late answers per step  (BENCH_DRAIN, default ${DEFAULTS.drainS})
-  --phases=http,kafka,floor  which parts to run           (BENCH_PHASES, default all)
+  --phases=http,kafka,crowd,floor  which parts to run     (BENCH_PHASES, default all)
+  --crowd-connections=as-needed|per-request  crowd: a keep-alive agent without a socket limit, or a
+                          new connection per request    (BENCH_CROWD_CONNECTIONS, default as-needed)
+  --crowd-concurrency=N   crowd: connections of the closed loop measuring the capacity C
+                                                          (BENCH_CROWD_CONCURRENCY, default ${DEFAULTS.crowdConcurrency})
+  --crowd-multiples=A,B,… crowd: open-loop steps at these multiples of C (lowest first), then the
+                          recovery from the highest to the lowest (BENCH_CROWD_MULTIPLES, default ${DEFAULTS.crowdMultiples.join(',')})
+  --crowd-duration=S      crowd: seconds measured per step (BENCH_CROWD_DURATION, default ${DEFAULTS.crowdDurationS}, --quick ${QUICK.crowdDurationS})
   --floor-client=kafkajs,platformatic  clients of the floor (BENCH_FLOOR_CLIENTS, default both):
                           floor-1hop/-fanout on kafkajs, floor-1hop-pk/-fanout-pk on @platformatic/kafka
   --gateway-client=kafkajs,platformatic  KAFKA_CLIENT of the services (BENCH_GATEWAY_CLIENTS,
@@ -103,6 +126,10 @@ const KNOWN = new Set([
   'floor-client',
   'gateway-client',
   'shared-topics',
+  'crowd-connections',
+  'crowd-concurrency',
+  'crowd-multiples',
+  'crowd-duration',
 ]);
 
 /** `--name=value` / `--name value` flags into a map (`--quick` → "true"). */
@@ -139,6 +166,20 @@ function rateList(raw: string, what: string): number[] {
   return rates;
 }
 
+function crowdConnections(raw: string | undefined): CrowdConnections {
+  if (raw === undefined) return CROWD_CONNECTIONS[0] as CrowdConnections;
+  const found = CROWD_CONNECTIONS.find((c) => c === raw.trim());
+  if (!found) throw new ConfigError(`--crowd-connections must be ${CROWD_CONNECTIONS.join(' or ')}, got "${raw}"`);
+  return found;
+}
+
+function multipleList(raw: string | undefined): number[] {
+  if (raw === undefined) return [...DEFAULTS.crowdMultiples];
+  const multiples = raw.split(',').map((m) => num(m, '--crowd-multiples', 0.01, 20, false));
+  if (multiples.length > 10) throw new ConfigError('--crowd-multiples: 1 to 10 multiples');
+  return [...new Set(multiples)].sort((a, b) => a - b);
+}
+
 /** The configuration from flags (first), then BENCH_* variables, then the defaults (or --quick's). */
 export function parseConfig(argv: readonly string[], env: Env): BenchConfig {
   const flags = parseFlags(argv);
@@ -162,7 +203,7 @@ export function parseConfig(argv: readonly string[], env: Env): BenchConfig {
   const phasesRaw = pick('phases', 'BENCH_PHASES');
   const phases = phasesRaw === undefined ? [...ALL_PHASES] : phasesRaw.split(',').map((p) => p.trim());
   for (const p of phases)
-    if (!(ALL_PHASES as readonly string[]).includes(p)) throw new ConfigError(`unknown phase "${p}" (http, kafka, floor)`);
+    if (!(ALL_PHASES as readonly string[]).includes(p)) throw new ConfigError(`unknown phase "${p}" (${ALL_PHASES.join(', ')})`);
 
   const clientList = (flag: string, variable: string, what: string): KafkaClientName[] => {
     const raw = pick(flag, variable);
@@ -188,6 +229,10 @@ export function parseConfig(argv: readonly string[], env: Env): BenchConfig {
     concurrency: integer('concurrency', 'BENCH_CONCURRENCY', base.concurrency, 5000),
     httpSockets: integer('http-sockets', 'BENCH_HTTP_SOCKETS', base.httpSockets, 5000),
     drainS: seconds('drain', 'BENCH_DRAIN', base.drainS, 1),
+    crowdConnections: crowdConnections(pick('crowd-connections', 'BENCH_CROWD_CONNECTIONS')),
+    crowdConcurrency: integer('crowd-concurrency', 'BENCH_CROWD_CONCURRENCY', base.crowdConcurrency, 5000),
+    crowdMultiples: multipleList(pick('crowd-multiples', 'BENCH_CROWD_MULTIPLES')),
+    crowdDurationS: seconds('crowd-duration', 'BENCH_CROWD_DURATION', base.crowdDurationS, 1),
     isolatedTopics: !(flags.get('shared-topics') === 'true' || env['BENCH_SHARED_TOPICS'] === '1'),
     kafkaBrokers: localOnly(env['KAFKA_BROKERS'] ?? '127.0.0.1:9092', 'KAFKA_BROKERS'),
     etcdEndpoints: localOnly(env['ETCD_ENDPOINTS'] ?? 'http://127.0.0.1:2379', 'ETCD_ENDPOINTS'),

@@ -30,26 +30,51 @@ export async function runOpenLoop(target: Target, options: OpenLoopOptions, hook
   const collector = new StepCollector(windowStart, windowEnd);
   target.takeUnmatched();
 
+  await fireOnSchedule(
+    schedule,
+    (index, intended) => {
+      collector.sent(intended);
+      target.send(`${options.idPrefix}-${index}`, (outcome) => collector.complete(intended, now(), outcome));
+    },
+    windowStart,
+    hooks,
+  );
+  hooks.windowEnd();
+
+  await pollUntil(() => collector.pending <= 0, options.drainMs);
+  target.reset();
+  return collector.finish(target.takeUnmatched());
+}
+
+/**
+ * The open-loop clock: calls `fire(i, intendedAt)` for every shot of `schedule` once it is due
+ * (a late tick fires a burst, nothing is skipped), calls `hooks.windowStart` when the clock
+ * passes `windowStartMs` (at the latest after the last shot), and resolves after the last shot —
+ * or 10 s after the schedule's end if the event loop is stuck that long.
+ */
+export function fireOnSchedule(
+  schedule: FixedRateSchedule,
+  fire: (index: number, intendedAtMs: number) => void,
+  windowStartMs: number,
+  hooks: Pick<WindowHooks, 'windowStart'>,
+): Promise<void> {
   let next = 0;
   let windowOpen = false;
-  const hardStop = windowEnd + 10_000; // if the event loop is stuck this long, stop sending
-
-  const fire = (index: number): void => {
-    const intended = schedule.intendedAt(index);
-    collector.sent(intended);
-    target.send(`${options.idPrefix}-${index}`, (outcome) => collector.complete(intended, now(), outcome));
-  };
-
-  await new Promise<void>((resolve) => {
+  const hardStop = schedule.endMs + 10_000;
+  return new Promise<void>((resolve) => {
     const tick = (): void => {
       const t = now();
-      if (!windowOpen && t >= windowStart) {
+      if (!windowOpen && t >= windowStartMs) {
         windowOpen = true;
         hooks.windowStart();
       }
       const due = schedule.dueCount(t);
-      while (next < due) fire(next++);
+      while (next < due) {
+        fire(next, schedule.intendedAt(next));
+        next++;
+      }
       if (next >= schedule.total || t > hardStop) {
+        if (!windowOpen) hooks.windowStart();
         resolve();
         return;
       }
@@ -57,10 +82,4 @@ export async function runOpenLoop(target: Target, options: OpenLoopOptions, hook
     };
     tick();
   });
-  if (!windowOpen) hooks.windowStart();
-  hooks.windowEnd();
-
-  await pollUntil(() => collector.pending <= 0, options.drainMs);
-  target.reset();
-  return collector.finish(target.takeUnmatched());
 }

@@ -1,15 +1,8 @@
+import { renderCrowd } from './crowd-table';
+import { formatTable } from './table-format';
 import type { BenchResult, StepResult } from './types';
 
-/** Columns padded to their widest cell; the first column left-aligned, the rest right-aligned. */
-export function formatTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
+export { formatTable } from './table-format';
 
 const ms = (v: number | null): string => (v === null ? '-' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
 const ratio = (v: number | null): string => (v === null ? '-' : `${v.toFixed(2)}x`);
@@ -50,8 +43,18 @@ function processNames(result: BenchResult): string[] {
   return [...PROCESS_ORDER.filter((n) => seen.has(n)), ...[...seen].filter((n) => !PROCESS_ORDER.includes(n)).sort()];
 }
 
-/** The human-readable report: latency/throughput, CPU, memory, ratios to the floor, warnings. */
+/** The human-readable report: latency/throughput, CPU, memory, ratios to the floor, the crowd series, warnings. */
 export function renderReport(result: BenchResult): string {
+  const parts: string[] = [];
+  if (stepsOf(result).length > 0) parts.push(renderSeries(result));
+  if (result.crowd) parts.push(renderCrowd(result.crowd));
+  for (const s of result.series) if (s.failure) parts.push(`FAILED ${s.name}: ${s.failure}`);
+  if (result.warnings.length > 0) parts.push(['warnings:', ...result.warnings.map((w) => `  - ${w}`)].join('\n'));
+  return parts.join('\n\n');
+}
+
+/** The tables of the load series: latency/throughput, CPU, memory, ratios to the floor and between clients. */
+function renderSeries(result: BenchResult): string {
   const c = result.config;
   const parts: string[] = [];
   const steps = stepsOf(result);
@@ -162,7 +165,5 @@ export function renderReport(result: BenchResult): string {
       ),
     );
   }
-  for (const s of result.series) if (s.failure) parts.push(`FAILED ${s.name}: ${s.failure}`);
-  if (result.warnings.length > 0) parts.push(['warnings:', ...result.warnings.map((w) => `  - ${w}`)].join('\n'));
   return parts.join('\n\n');
 }
