@@ -9,5 +9,6 @@ cd "$(dirname "$0")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 
 npx nx run-many -t build --projects=ops,chain1,chain2,chain3,bench --outputStyle=static >&2
+bash bench/peer/build.sh >&2
 
 exec node dist/bench/main.cjs "$@"
