@@ -34,13 +34,19 @@ export class ChildService {
     logFile: string,
   ) {
     this.log = createWriteStream(logFile, { flags: 'a' });
-    this.exit = new Promise((resolve) =>
-      child.once('exit', (code) => {
+    this.exit = new Promise((resolve) => {
+      const exited = (code: number | null): void => {
         this.exited = true;
         live.delete(child);
         resolve(code);
-      }),
-    );
+      };
+      child.once('exit', exited);
+      // An executable that cannot be started (spawnExecutable) emits 'error' and never 'exit'.
+      child.on('error', (error) => {
+        this.log.write(`${name}: ${error.message}\n`);
+        if (child.pid === undefined) exited(null);
+      });
+    });
     let buffered = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       this.log.write(chunk);
@@ -61,6 +67,14 @@ export class ChildService {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    live.add(child);
+    return new ChildService(name, child, join(logDir, `${name}.log`));
+  }
+
+  /** Starts the executable `file [...args]` with `env` on top of this process's environment. */
+  static spawnExecutable(name: string, file: string, args: string[], env: Record<string, string>, logDir: string): ChildService {
+    installExitHook();
+    const child = spawn(file, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
     return new ChildService(name, child, join(logDir, `${name}.log`));
   }
