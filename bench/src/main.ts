@@ -23,6 +23,8 @@ import { HttpTarget } from './targets/http-target';
 import { KafkaOpsTarget } from './targets/kafka-ops-target';
 import { KafkajsLoadClient } from './kafka/kafkajs-load';
 import { PlatformaticLoadClient } from './kafka/platformatic-load';
+import { crowdPlan, crowdResult, runCrowdPeer, runCrowdProject, type CrowdRunContext } from './crowd/crowd-run';
+import type { CrowdResult } from './report/types';
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
@@ -78,6 +80,7 @@ async function bench(config: BenchConfig): Promise<number> {
   const inner = new Cleanup(); // services and their reply topic: undone before the floor
   const series: SeriesResult[] = [];
   const warnings: string[] = [];
+  let crowd: CrowdResult | undefined;
   let aborted = false;
 
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -115,7 +118,20 @@ async function bench(config: BenchConfig): Promise<number> {
       if (problem) warnings.push(problem);
     });
 
-    const gatewayPhases = config.phases.includes('http') || config.phases.includes('kafka');
+    const gatewayPhases = config.phases.some((p) => p === 'http' || p === 'kafka' || p === 'crowd');
+    // The crowd series runs once, on the services of the last client (platformatic, the default, when measured).
+    const crowdClient = config.phases.includes('crowd') ? config.gatewayClients[config.gatewayClients.length - 1] : undefined;
+    const crowdContext: CrowdRunContext = {
+      repo,
+      logDir,
+      runId,
+      kafkaBrokers: config.kafkaBrokers,
+      kafka,
+      sampler,
+      log,
+      warnings,
+      cleanup: (what, run) => inner.add(what, run),
+    };
     for (const client of gatewayPhases ? config.gatewayClients : []) {
       // One set of services per client, with topics, groups and an etcd prefix of their own.
       const tag = client === 'platformatic' ? 'pk' : 'kjs';
@@ -181,11 +197,18 @@ async function bench(config: BenchConfig): Promise<number> {
           await target.stop();
         }
       }
+      const crowdProject =
+        client === crowdClient ? await runCrowdProject(services.port, crowdPlan(config, runId), crowdContext) : undefined;
       if (!config.isolatedTopics) {
         for (const w of await detectInterference(kafka, services.env['OPS_GROUP_ID'] ?? '')) if (!warnings.includes(w)) warnings.push(w);
       }
-      // Stop the services now (so the next client, and the floor, run on a quiet machine).
+      // Stop the services now (so the next client, the peer and the floor run on a quiet machine).
       await inner.runAll();
+      if (crowdProject) {
+        const peer = await runCrowdPeer(crowdProject.capacityRps, crowdPlan(config, runId), crowdContext);
+        await inner.runAll();
+        crowd = crowdResult(config, crowdProject, peer);
+      }
     }
 
     if (config.phases.includes('floor')) {
@@ -227,11 +250,13 @@ async function bench(config: BenchConfig): Promise<number> {
     clientRatios: clientRatios(series),
     processes,
     warnings,
+    ...(crowd ? { crowd } : {}),
   };
   process.stdout.write(`\n${renderReport(result)}\n\n`);
   const files = writeResults(resultsDir, name, result);
   process.stdout.write(`results: ${files.json}\nchart:   ${files.svg}\n(also bench/results/latest.json and latest.svg)\n`);
-  return aborted || series.some((s) => s.failure !== undefined) ? 1 : 0;
+  const crowdFailed = crowd?.systems.some((s) => s.failure !== undefined) ?? false;
+  return aborted || crowdFailed || series.some((s) => s.failure !== undefined) ? 1 : 0;
 }
 
 async function main(argv: string[]): Promise<number | undefined> {

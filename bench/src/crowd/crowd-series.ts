@@ -74,7 +74,9 @@ export async function runCrowdSystem(
   try {
     if (plan.settleS > 0) {
       log(`${name}: settling at ${SETTLE_RPS} req/s for ${plan.settleS} s (not measured)`);
-      await startCrowdStep(crowd, stepOptions(SETTLE_RPS, 0, plan.settleS), NO_HOOKS).done;
+      const settled = await startCrowdStep(crowd, stepOptions(SETTLE_RPS, 0, plan.settleS), NO_HOOKS).done;
+      const s = settled.stats;
+      log(`${name}: settled — ${s.complete} complete, ${s.partial} partial, ${s.shed} shed, ${s.errors} errors, ${s.noAnswer} no answer`);
       await quiet(crowd);
     }
     result.closed = await closedLoop(spec.port, plan, sampler);
