@@ -5,8 +5,10 @@
 export const GatewayErrorCodes = {
   /** No chain service is registered (or none of those named). */
   NO_SERVICES: 'NO_SERVICES',
-  /** ops holds as many requests as it may (OPS_MAX_IN_FLIGHT). */
-  AT_CAPACITY: 'AT_CAPACITY',
+  /** ops runs as many requests as its admission limit allows now (contract §8): try again after `Retry-After`. */
+  OVERLOADED: 'OVERLOADED',
+  /** The request's time ran out before ops could start it (an `ops.req` record that waited longer than its `timeoutMs`). */
+  DEADLINE_EXPIRED: 'DEADLINE_EXPIRED',
   /** ops is shutting down and takes no new request. */
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   /** This instance holds no reply partition of `ops.resp` right now, so it could not receive replies. */

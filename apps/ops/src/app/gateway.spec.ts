@@ -8,6 +8,7 @@ import {
   type OutgoingMessage,
 } from '@gateway/messaging';
 import pino from 'pino';
+import { Admission, FixedLimit } from './admission/admission';
 import { Gateway, type GatewayOptions, type RequestSource } from './gateway';
 import { FakeClock, InMemoryPublisher } from '@gateway/messaging/testing';
 
@@ -35,7 +36,7 @@ function setup(overrides: Partial<GatewayOptions> = {}, services = ['chain1', 'c
     logger: pino({ level: 'silent' }),
     replyTopic: 'ops.resp',
     defaultTimeoutMs: 3000,
-    maxInFlight: 100,
+    admission: new Admission({ limit: new FixedLimit(100) }),
     onAnswer: (answer, source, seconds) => answers.push({ answer, source, seconds }),
     ...overrides,
   });
@@ -179,11 +180,11 @@ describe('Gateway', () => {
       expect(aggregator.inFlight).toBe(0);
     });
 
-    it('answers AT_CAPACITY beyond maxInFlight', async () => {
-      const { gateway, aggregator, publisher } = setup({ maxInFlight: 1 });
+    it('answers OVERLOADED beyond the admission limit, and admits again once a request is answered', async () => {
+      const { gateway, aggregator, publisher } = setup({ admission: new Admission({ limit: new FixedLimit(1) }) });
       const first = gateway.submit({ uid: 'u1', payload: 1 }, 'http');
       const second = gateway.submit({ uid: 'u2', payload: 1 }, 'http');
-      expect(await second.answer).toMatchObject({ uid: 'u2', status: 'error', error: { code: 'AT_CAPACITY' } });
+      expect(await second.answer).toMatchObject({ uid: 'u2', status: 'error', error: { code: 'OVERLOADED' } });
       expect(publisher.messages.every((m) => m.key === 'u1')).toBe(true);
       aggregator.offer(ok('u1', 'chain1'));
       aggregator.offer(ok('u1', 'chain2'));
@@ -268,29 +269,63 @@ describe('Gateway', () => {
     });
   });
 
-  describe('waitForCapacity and drained', () => {
-    it('resolves at once below the limit', async () => {
-      const { gateway } = setup({ maxInFlight: 2 });
+  describe('admission with a permit of the caller, deadlines, drained', () => {
+    it('admitBy resolves at once below the limit', async () => {
+      const { gateway } = setup({ admission: new Admission({ limit: new FixedLimit(2) }) });
       gateway.submit({ uid: 'u1', payload: 1 }, 'http');
-      expect(await isSettled(gateway.waitForCapacity())).toBe(true);
+      expect(await gateway.admitBy(Date.now() + 1000)).toBeDefined();
     });
 
-    it('waits at the limit until a request is answered', async () => {
-      const { gateway, aggregator } = setup({ maxInFlight: 1 });
+    it('admitBy waits at the limit until a request is answered; its permit runs the next request', async () => {
+      const { gateway, aggregator, publisher } = setup({ admission: new Admission({ limit: new FixedLimit(1) }) });
       gateway.submit({ uid: 'u1', payload: 1 }, 'http');
-      const capacity = gateway.waitForCapacity();
-      expect(await isSettled(capacity)).toBe(false);
+      const permit = gateway.admitBy(Date.now() + 60_000);
+      expect(await isSettled(permit)).toBe(false);
       aggregator.offer(ok('u1', 'chain1'));
       aggregator.offer(ok('u1', 'chain2'));
-      expect(await isSettled(capacity)).toBe(true);
+      const granted = await permit;
+      expect(granted).toBeDefined();
+      gateway.submit({ uid: 'u2', payload: 1 }, 'kafka', undefined, { permit: granted });
+      expect(publisher.messages.filter((m) => m.key === 'u2')).toHaveLength(2);
     });
 
-    it('stops waiting when the gateway stops accepting', async () => {
-      const { gateway } = setup({ maxInFlight: 1 });
+    it('admitBy gives no permit once the gateway stops accepting', async () => {
+      const { gateway } = setup({ admission: new Admission({ limit: new FixedLimit(1) }) });
       gateway.submit({ uid: 'u1', payload: 1 }, 'http');
-      const capacity = gateway.waitForCapacity();
+      const permit = gateway.admitBy(Date.now() + 60_000);
       gateway.stopAccepting();
-      expect(await isSettled(capacity)).toBe(true);
+      expect(await permit).toBeUndefined();
+    });
+
+    it('a request whose time, counted from `since`, ran out is answered DEADLINE_EXPIRED and asks no chain', async () => {
+      const { gateway, publisher } = setup();
+      const permit = gateway.admit();
+      const since = Date.now() - 5000;
+      const answer = await gateway.submit({ uid: 'old', payload: 1, timeoutMs: 2000 }, 'kafka', undefined, { permit, since }).answer;
+      expect(answer).toMatchObject({ uid: 'old', status: 'error', error: { code: 'DEADLINE_EXPIRED' } });
+      expect(publisher.messages).toHaveLength(0);
+      expect(gateway.admit()).toBeDefined(); // its permit was given back
+    });
+
+    it('a request that waited part of its time runs with what is left: the broadcast deadline counts from `since`', async () => {
+      const { gateway, publisher } = setup();
+      const since = Date.now() - 1500;
+      gateway.submit({ uid: 'waited', payload: 1, timeoutMs: 2000 }, 'kafka', undefined, { permit: gateway.admit(), since });
+      const deadline = (body(publisher.messages[0] as OutgoingMessage) as { deadline: number }).deadline;
+      expect(deadline).toBe(since + 2000);
+    });
+
+    it('without a permit (refused by the caller) the answer is OVERLOADED; a duplicate uid gives its permit back', async () => {
+      const admission = new Admission({ limit: new FixedLimit(2) });
+      const { gateway } = setup({ admission });
+      expect(await gateway.submit({ uid: 'x', payload: 1 }, 'kafka', undefined, { permit: undefined }).answer).toMatchObject({
+        error: { code: 'OVERLOADED' },
+      });
+      gateway.submit({ uid: 'dup', payload: 1 }, 'http');
+      expect(admission.inFlight).toBe(1);
+      const joined = gateway.submit({ uid: 'dup', payload: 1 }, 'kafka', undefined, { permit: gateway.admit() });
+      expect(joined.joined).toBe(true);
+      expect(admission.inFlight).toBe(1);
     });
 
     it('drained resolves once every request in flight is answered', async () => {

@@ -11,6 +11,7 @@ import {
   type ScatterGatherAggregator,
 } from '@gateway/messaging';
 import type { Logger } from 'pino';
+import type { Admission, Permit } from './admission/admission';
 import { GatewayErrorCodes, type GatewayErrorCode } from './gateway.errors';
 
 /** Where a request came from, for metrics and logs. */
@@ -27,7 +28,8 @@ export interface GatewayOptions {
   /** The partition chains reply to, when this instance owns one (header `reply-partition`). */
   replyPartition?: () => number | undefined;
   defaultTimeoutMs: number;
-  maxInFlight: number;
+  /** Decides how many requests run at once (contract §8). */
+  admission: Admission;
   /** Called once per answer (metrics). */
   onAnswer?: (answer: OpsAnswer, source: RequestSource, seconds: number) => void;
 }
@@ -36,6 +38,14 @@ export interface GatewayOptions {
 export interface RequestTrace {
   headers: Record<string, string>;
   traceId: string | undefined;
+}
+
+/** How a request was admitted, when its caller did that itself (HTTP before reading the body, the `ops.req` ingress). */
+export interface Admitted {
+  /** The permit it runs under, or none (refused: answered OVERLOADED, or SHUTTING_DOWN while closing). */
+  permit: Permit | undefined;
+  /** Epoch ms its time counts from (default: now). A request whose time is up is not started. */
+  since?: number;
 }
 
 /** A submitted request: its uid, whether it joined one in flight, and its answer to come. */
@@ -48,13 +58,12 @@ export interface Submission {
 }
 
 /**
- * The gateway's core: fixes the set of services asked, broadcasts through the publisher, and
- * answers each request exactly once with its aggregate or a gateway error. Knows no Kafka or HTTP.
+ * The gateway's core: admits, fixes the set of services asked, broadcasts through the publisher,
+ * and answers each request exactly once with its aggregate or a gateway error. Knows no Kafka or HTTP.
  */
 export class Gateway {
   private readonly answers = new Map<string, Promise<OpsAnswer>>();
   private closing = false;
-  private capacityWaiters: Array<() => void> = [];
   private topicsFor: readonly ServiceView[] | undefined;
   private topics = new Map<string, string>();
 
@@ -65,15 +74,35 @@ export class Gateway {
     return this.answers.size;
   }
 
-  /** Submits a request; refusals (no services, at capacity, shutting down) come back as answers too. */
-  submit(request: OpsRequest, source: RequestSource, trace?: RequestTrace): Submission {
+  /** False once ops is shutting down. */
+  get accepting(): boolean {
+    return !this.closing;
+  }
+
+  /** How many requests may run at once now. */
+  get admissionLimit(): number {
+    return this.options.admission.limit;
+  }
+
+  /**
+   * Submits a request; refusals (no services, overloaded, expired, shutting down) come back as
+   * answers too. Without `admitted`, the gateway asks admission for a permit itself, at once.
+   * A request that joins one in flight with its uid gives its permit back.
+   */
+  submit(request: OpsRequest, source: RequestSource, trace?: RequestTrace, admitted?: Admitted): Submission {
     const uid = request.uid ?? newUid();
+    const permit = admitted ? admitted.permit : this.admit();
     const running = this.answers.get(uid);
-    if (running) return { uid, joined: true, answer: running };
+    if (running) {
+      permit?.release('ignored');
+      return { uid, joined: true, answer: running };
+    }
     const started = process.hrtime.bigint();
-    const answer = this.start(uid, request, trace).then((result) => {
+    const answer = this.start(uid, request, trace, permit, admitted?.since).then((result) => {
       this.answers.delete(uid);
-      this.capacityWaiters.shift()?.();
+      // Only a complete aggregate says how fast the gateway is: a partial waited for a deadline
+      // (a dead or slow chain), and a refusal did no work.
+      permit?.release(result.status === 'complete' ? 'measured' : 'ignored');
       this.options.onAnswer?.(result, source, Number(process.hrtime.bigint() - started) / 1e9);
       return result;
     });
@@ -81,17 +110,25 @@ export class Gateway {
     return { uid, joined: false, answer };
   }
 
-  /** Resolves when a request could be taken without exceeding the in-flight limit. */
-  async waitForCapacity(): Promise<void> {
-    while (this.answers.size >= this.options.maxInFlight && !this.closing) {
-      await new Promise<void>((wake) => this.capacityWaiters.push(wake));
-    }
+  /** A permit to run one request now, or undefined when admission refuses (at its limit, or closing). */
+  admit(): Permit | undefined {
+    return this.closing ? undefined : this.options.admission.tryAcquire();
   }
 
-  /** Refuses new requests from now on; requests in flight go on to their answer. */
+  /** A permit once one frees, or undefined when `untilMs` (epoch ms) passes first or ops closes. */
+  admitBy(untilMs: number): Promise<Permit | undefined> {
+    return this.closing ? Promise.resolve(undefined) : this.options.admission.acquire(untilMs);
+  }
+
+  /** The epoch ms by which `request`, whose time counts from `since`, must be answered. */
+  deadlineOf(request: OpsRequest, since: number): number {
+    return since + (request.timeoutMs ?? this.options.defaultTimeoutMs);
+  }
+
+  /** Refuses new requests from now on (waiting ones too); requests in flight go on to their answer. */
   stopAccepting(): void {
     this.closing = true;
-    this.capacityWaiters.splice(0).forEach((wake) => wake());
+    this.options.admission.close();
   }
 
   /** Resolves once every request in flight has been answered. */
@@ -99,10 +136,22 @@ export class Gateway {
     await Promise.allSettled([...this.answers.values()]);
   }
 
-  private async start(uid: string, request: OpsRequest, trace: RequestTrace | undefined): Promise<OpsAnswer> {
+  private async start(
+    uid: string,
+    request: OpsRequest,
+    trace: RequestTrace | undefined,
+    permit: Permit | undefined,
+    since: number | undefined,
+  ): Promise<OpsAnswer> {
     if (this.closing) return refusal(uid, GatewayErrorCodes.SHUTTING_DOWN, 'ops is shutting down');
-    if (this.answers.size >= this.options.maxInFlight) {
-      return refusal(uid, GatewayErrorCodes.AT_CAPACITY, `ops holds ${this.options.maxInFlight} requests, its limit`);
+    const now = Date.now();
+    const deadline = this.deadlineOf(request, since ?? now);
+    const timeoutMs = deadline - now;
+    if (timeoutMs <= 0) {
+      return refusal(uid, GatewayErrorCodes.DEADLINE_EXPIRED, `its time ran out ${-timeoutMs} ms before ops could start it`);
+    }
+    if (!permit) {
+      return refusal(uid, GatewayErrorCodes.OVERLOADED, `ops runs ${this.options.admission.limit} requests at once, its limit now`);
     }
     const replyPartition = this.options.replyPartition?.();
     if (this.options.replyPartition && replyPartition === undefined) {
@@ -115,8 +164,6 @@ export class Gateway {
       const which = request.services ? `none of ${asked.join(', ')} is registered` : 'no chain service is registered';
       return refusal(uid, GatewayErrorCodes.NO_SERVICES, which);
     }
-    const timeoutMs = request.timeoutMs ?? this.options.defaultTimeoutMs;
-    const deadline = Date.now() + timeoutMs;
     const gathering = this.options.aggregator.begin({
       uid,
       services: asked,

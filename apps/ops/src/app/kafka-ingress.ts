@@ -21,6 +21,7 @@ import {
 import type { Logger } from 'pino';
 import type { Gateway } from './gateway';
 import { endSpan } from './request-span';
+import { requestStart } from './request-start';
 
 /** Options of {@link createKafkaIngress}. */
 export interface KafkaIngressOptions {
@@ -32,7 +33,10 @@ export interface KafkaIngressOptions {
   deadLetters: DeadLetterQueue;
   logger: Logger;
   maxMessageBytes: number;
+  /** Requests read and not yet answered (waiting for admission or running) before the fetch pauses. */
   maxInFlight: number;
+  /** How far a producer's clock may be behind ops' before its requests' time is cut short (see requestStart). */
+  maxClockSkewMs: number;
   /** Creates a reply topic that does not exist yet (a client may name a new one in `reply-to`). */
   ensureTopic: (topic: string) => Promise<void>;
   /** Fetch settings (see MessageConsumerOptions.fetch). */
@@ -51,7 +55,9 @@ const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
  * The consumer of `ops.req`: each valid request is submitted to the gateway and its answer published
  * to the request's `reply-to` topic (default `ops.agg`); the request is committed only once that
  * answer is out. A duplicate uid in flight joins the first request: one broadcast, one answer.
- * At the in-flight limit it waits (the fetch pauses) instead of refusing.
+ * A request's time counts from its record's timestamp; it waits for admission (first come first
+ * served, the fetch pausing once `maxInFlight` are in hand) until its deadline, and one whose time
+ * ran out — in the backlog or while waiting — is answered `DEADLINE_EXPIRED` without asking any chain.
  */
 export function createKafkaIngress(options: KafkaIngressOptions): MessageConsumer<IngressRequest> {
   const { gateway, publisher } = options;
@@ -74,12 +80,13 @@ export function createKafkaIngress(options: KafkaIngressOptions): MessageConsume
       return request.ok ? valid({ request: request.value, replyTo }) : request;
     },
     handle: async ({ request, replyTo }, message) => {
-      await gateway.waitForCapacity();
+      const since = requestStart(message.timestamp, Date.now(), options.maxClockSkewMs);
+      const permit = await gateway.admitBy(gateway.deadlineOf(request, since));
       const span = startSpan(`${options.topics.opsReq} process`, SpanKind.CONSUMER, message.headers, {
         'messaging.destination.name': options.topics.opsReq,
       });
       const trace = { headers: traceHeaders(span), traceId: traceIdOf(span) };
-      const submission = gateway.submit(request, 'kafka', trace);
+      const submission = gateway.submit(request, 'kafka', trace, { permit, since });
       const answer = await submission.answer;
       endSpan(span, answer);
       if (submission.joined) {

@@ -1,6 +1,15 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { readCommonConfig, readInt, readString, TIMEOUT_MS_MAX, type CommonConfig, type Env } from '@gateway/messaging';
+import {
+  readChoice,
+  readCommonConfig,
+  readInt,
+  readNumber,
+  readString,
+  TIMEOUT_MS_MAX,
+  type CommonConfig,
+  type Env,
+} from '@gateway/messaging';
 
 /** Settings of the ops gateway (contract §6 plus its own). */
 export interface OpsConfig extends CommonConfig {
@@ -8,8 +17,20 @@ export interface OpsConfig extends CommonConfig {
   httpHost: string;
   /** Request timeout when a request names none (OPS_TIMEOUT_MS, default 3000). */
   defaultTimeoutMs: number;
-  /** Requests gathered at once; beyond it HTTP gets 503 and `ops.req` consumption pauses (OPS_MAX_IN_FLIGHT, default 10000). */
+  /** The most requests ever gathered at once, whatever the admission limit learns (OPS_MAX_IN_FLIGHT, default 10000). */
   maxInFlight: number;
+  /** How the admission limit is set (OPS_ADMISSION): learnt from latency (`adaptive`, the default) or OPS_MAX_IN_FLIGHT (`fixed`). */
+  admission: 'adaptive' | 'fixed';
+  /** The adaptive limit never goes below this (OPS_ADMISSION_MIN_LIMIT, default 16) … */
+  admissionMinLimit: number;
+  /** … starts here (OPS_ADMISSION_INITIAL_LIMIT, default 128) … */
+  admissionInitialLimit: number;
+  /** … and shrinks once latency is this many times its no-load value (OPS_ADMISSION_TOLERANCE, default 3). */
+  admissionTolerance: number;
+  /** How far an `ops.req` producer's clock may lag ops' before its requests' time is cut short (OPS_MAX_CLOCK_SKEW_MS, default 500). */
+  maxClockSkewMs: number;
+  /** Connections the kernel queues for ops' HTTP listener before accepting (OPS_HTTP_BACKLOG, default 4096; capped by net.core.somaxconn). */
+  httpBacklog: number;
   /** Largest HTTP body, in bytes (OPS_MAX_BODY_BYTES, default 1 MiB): larger gets 413. */
   maxBodyBytes: number;
   instanceId: string;
@@ -21,12 +42,26 @@ export interface OpsConfig extends CommonConfig {
 /** Reads the gateway's settings; throws a MessagingError naming the variable when one is malformed. */
 export function readOpsConfig(env: Env = process.env): OpsConfig {
   const common = readCommonConfig(env);
+  const maxInFlight = readInt(env, 'OPS_MAX_IN_FLIGHT', 10_000, 1, 1_000_000);
+  const admissionMinLimit = readInt(env, 'OPS_ADMISSION_MIN_LIMIT', Math.min(16, maxInFlight), 1, maxInFlight);
   return {
     ...common,
     httpPort: readInt(env, 'OPS_HTTP_PORT', 8080, 0, 65535),
     httpHost: readString(env, 'OPS_HTTP_HOST', '0.0.0.0'),
     defaultTimeoutMs: readInt(env, 'OPS_TIMEOUT_MS', 3000, 1, TIMEOUT_MS_MAX),
-    maxInFlight: readInt(env, 'OPS_MAX_IN_FLIGHT', 10_000, 1, 1_000_000),
+    maxInFlight,
+    admission: readChoice(env, 'OPS_ADMISSION', 'adaptive', ['adaptive', 'fixed'] as const),
+    admissionMinLimit,
+    admissionInitialLimit: readInt(
+      env,
+      'OPS_ADMISSION_INITIAL_LIMIT',
+      Math.min(maxInFlight, Math.max(admissionMinLimit, 128)),
+      admissionMinLimit,
+      maxInFlight,
+    ),
+    admissionTolerance: readNumber(env, 'OPS_ADMISSION_TOLERANCE', 3, 1, 100),
+    maxClockSkewMs: readInt(env, 'OPS_MAX_CLOCK_SKEW_MS', 500, 0, 600_000),
+    httpBacklog: readInt(env, 'OPS_HTTP_BACKLOG', 4096, 1, 65_535),
     maxBodyBytes: readInt(env, 'OPS_MAX_BODY_BYTES', 1024 * 1024, 64, 64 * 1024 * 1024),
     instanceId: readString(env, 'INSTANCE_ID', `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`),
     leaseTtlSeconds: readInt(env, 'LEASE_TTL_SECONDS', 10, 2, 3600),

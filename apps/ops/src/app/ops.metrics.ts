@@ -21,6 +21,27 @@ export class OpsMetrics {
     help: 'Requests waiting for their aggregate',
     registers: [this.registry],
   });
+  readonly admissionLimit = new Gauge({
+    name: 'ops_admission_limit',
+    help: 'Requests ops lets run at once now (learnt from latency unless OPS_ADMISSION=fixed)',
+    registers: [this.registry],
+  });
+  readonly admissionLatency = new Gauge({
+    name: 'ops_admission_window_latency_seconds',
+    help: 'The latency (p90 of complete aggregates) of the last admission window, which the limit learns from',
+    registers: [this.registry],
+  });
+  readonly admissionWaiting = new Gauge({
+    name: 'ops_admission_waiting',
+    help: 'ops.req requests read and waiting for admission',
+    registers: [this.registry],
+  });
+  readonly shed = new Counter({
+    name: 'ops_requests_shed_total',
+    help: 'HTTP requests refused at the door with 503 OVERLOADED (ops.req is read more slowly instead)',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
   readonly repliesDropped = new Counter({
     name: 'ops_replies_dropped_total',
     help: 'Replies not used: late (after the aggregate), duplicate, unknown uid, or from a service not asked',

@@ -14,6 +14,8 @@ import {
 } from '@gateway/messaging';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { Admission, FixedLimit } from './admission/admission';
+import { GRADIENT_DEFAULTS, GradientLimit } from './admission/gradient-limit';
 import { Gateway } from './gateway';
 import { createHttpServer } from './http/http.server';
 import { createKafkaIngress, type IngressRequest } from './kafka-ingress';
@@ -30,6 +32,7 @@ export class OpsRuntime {
   readonly metrics = new OpsMetrics();
   readonly catalog = new ServiceCatalog();
   readonly aggregator: ScatterGatherAggregator;
+  readonly admission: Admission;
   readonly gateway: Gateway;
   readonly http: FastifyInstance;
   private readonly transport: KafkaTransport;
@@ -79,6 +82,7 @@ export class OpsRuntime {
         }
       },
     });
+    this.admission = createAdmission(config, metrics);
     this.gateway = new Gateway({
       catalog: this.catalog,
       aggregator: this.aggregator,
@@ -87,7 +91,7 @@ export class OpsRuntime {
       replyTopic: topics.opsResp,
       replyPartition: () => this.claim?.partition,
       defaultTimeoutMs: config.defaultTimeoutMs,
-      maxInFlight: config.maxInFlight,
+      admission: this.admission,
       onAnswer: (answer, source, seconds) => {
         const outcome =
           answer.status === 'error'
@@ -110,6 +114,7 @@ export class OpsRuntime {
       logger,
       maxMessageBytes: config.maxMessageBytes,
       maxInFlight: config.maxInFlight,
+      maxClockSkewMs: config.maxClockSkewMs,
       ensureTopic: (topic) => this.ensureTopic(topic),
       fetch: this.fetch,
     });
@@ -142,6 +147,7 @@ export class OpsRuntime {
       maxBodyBytes: config.maxBodyBytes,
       readiness: () => this.readinessProblems(),
       beforeScrape: () => this.updateGauges(),
+      onShed: () => metrics.shed.inc({ source: 'http' }),
     });
   }
 
@@ -175,7 +181,7 @@ export class OpsRuntime {
     await this.registration.start();
     await this.ingress.start();
     this.phase = 'started';
-    await this.http.listen({ port: config.httpPort, host: config.httpHost });
+    await this.http.listen({ port: config.httpPort, host: config.httpHost, backlog: config.httpBacklog });
     this.logger.info({ port: this.httpPort, instanceId: config.instanceId }, 'ops started');
   }
 
@@ -278,8 +284,31 @@ export class OpsRuntime {
   private updateGauges(): void {
     const { metrics } = this;
     metrics.inFlight.set(this.gateway.inFlight);
+    metrics.admissionWaiting.set(this.admission.waiting);
     metrics.catalogServices.set(this.catalog.chainServices().length);
     metrics.catalogStaleness.set(this.catalogSync.stalenessSeconds());
     metrics.ready.set(this.readinessProblems().length === 0 ? 1 : 0);
   }
+}
+
+/** The admission limit of OPS_ADMISSION, reported to the metrics after every window. */
+function createAdmission(config: OpsConfig, metrics: OpsMetrics): Admission {
+  const limit =
+    config.admission === 'fixed'
+      ? new FixedLimit(config.maxInFlight)
+      : new GradientLimit({
+          ...GRADIENT_DEFAULTS,
+          initialLimit: config.admissionInitialLimit,
+          minLimit: config.admissionMinLimit,
+          maxLimit: config.maxInFlight,
+          tolerance: config.admissionTolerance,
+        });
+  metrics.admissionLimit.set(limit.limit);
+  return new Admission({
+    limit,
+    onWindow: (value, window) => {
+      metrics.admissionLimit.set(value);
+      metrics.admissionLatency.set(window.latencyMs / 1000);
+    },
+  });
 }

@@ -49,6 +49,24 @@ describe('the working system: ops and chain1..3 on the real Kafka and etcd', () 
     expect(Object.keys(aggregate.results).sort()).toEqual(['chain1', 'chain2', 'chain3']);
   });
 
+  it('answers an ops.req request whose time ran out in a backlog with DEADLINE_EXPIRED at once, asking no chain', async () => {
+    const uid = `stale-${randomSuffix()}`;
+    const replyTo = `it.replies.${randomSuffix()}`;
+    await createTopic(replyTo);
+    // Produced "10 s ago" with a 2 s timeout: its time counts from the record's timestamp.
+    await produce(system.topics.opsReq, {
+      key: uid,
+      value: JSON.stringify({ uid, payload: ORDER, timeoutMs: 2000 }),
+      headers: { 'reply-to': replyTo },
+      timestamp: Date.now() - 10_000,
+    });
+    const message = await readUntil(replyTo, (m) => m.key?.toString() === uid);
+    expect(JSON.parse(String(message.value))).toMatchObject({ uid, status: 'error', error: { code: 'DEADLINE_EXPIRED' } });
+    // No chain was asked: none of them logged the uid (they run at LOG_LEVEL=debug).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const chain of system.chains.values()) expect(chain.find((l) => l['uid'] === uid)).toBeUndefined();
+  });
+
   it('dead-letters a message on ops.req that is not JSON, with its reason, and goes on serving', async () => {
     const key = `garbage-${randomSuffix()}`;
     await produce(system.topics.opsReq, { key, value: 'this is not json', headers: { 'x-origin': 'test' } });

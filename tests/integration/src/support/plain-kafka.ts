@@ -17,7 +17,7 @@ export const plainKafka = new Kafka({
 /** Produces one message with the bare client. */
 export async function produce(
   topic: string,
-  message: { key?: string | null; value: string | Buffer | null; headers?: IHeaders; partition?: number },
+  message: { key?: string | null; value: string | Buffer | null; headers?: IHeaders; partition?: number; timestamp?: number },
 ): Promise<void> {
   const producer = plainKafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
@@ -31,6 +31,7 @@ export async function produce(
           value: message.value,
           headers: message.headers ?? {},
           ...(message.partition === undefined ? {} : { partition: message.partition }),
+          ...(message.timestamp === undefined ? {} : { timestamp: String(message.timestamp) }),
         },
       ],
     });

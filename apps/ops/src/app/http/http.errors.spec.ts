@@ -29,7 +29,9 @@ describe('httpStatusOf', () => {
 
   it.each([
     ['NO_SERVICES', 503],
-    ['AT_CAPACITY', 503],
+    ['OVERLOADED', 503],
+    ['DEADLINE_EXPIRED', 504],
+    ['NOT_READY', 503],
     ['SHUTTING_DOWN', 503],
     ['KAFKA_UNAVAILABLE', 503],
     ['INVALID_REQUEST', 400],

@@ -5,7 +5,8 @@ import { GatewayErrorCodes } from '../gateway.errors';
 /** The HTTP status of an answer (contract §4). */
 export function httpStatusOf(answer: OpsAnswer): number {
   if (answer.status === 'error') {
-    return answer.error.code === GatewayErrorCodes.INVALID_REQUEST ? 400 : 503;
+    if (answer.error.code === GatewayErrorCodes.INVALID_REQUEST) return 400;
+    return answer.error.code === GatewayErrorCodes.DEADLINE_EXPIRED ? 504 : 503;
   }
   return noServiceAnswered(answer) ? 504 : 200;
 }

@@ -2,6 +2,7 @@ import { ServiceCatalog } from '@gateway/discovery';
 import { ScatterGatherAggregator, type ChainReply } from '@gateway/messaging';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { Admission, FixedLimit } from '../admission/admission';
 import { Gateway } from '../gateway';
 import { OpsMetrics } from '../ops.metrics';
 import { FakeClock, InMemoryPublisher } from '@gateway/messaging/testing';
@@ -13,7 +14,7 @@ function ok(uid: string, service: string, result: unknown = { from: service }): 
   return { uid, service, ok: true, result };
 }
 
-function setup(options: { services?: string[]; problems?: string[] } = {}) {
+function setup(options: { services?: string[]; problems?: string[]; limit?: number } = {}) {
   const clock = new FakeClock();
   const catalog = new ServiceCatalog();
   for (const name of options.services ?? ['chain1', 'chain2'])
@@ -29,12 +30,21 @@ function setup(options: { services?: string[]; problems?: string[] } = {}) {
     logger,
     replyTopic: 'ops.resp',
     defaultTimeoutMs: 2000,
-    maxInFlight: 10,
+    admission: new Admission({ limit: new FixedLimit(options.limit ?? 10) }),
     onAnswer: (answer, source) => metrics.requests.inc({ source, outcome: answer.status === 'error' ? answer.error.code : answer.status }),
   });
   const problems = options.problems ?? [];
-  const app = createHttpServer({ gateway, catalog, metrics, logger, maxBodyBytes: MAX_BODY_BYTES, readiness: () => problems });
-  return { clock, catalog, aggregator, publisher, gateway, app, problems };
+  const shed = { count: 0 };
+  const app = createHttpServer({
+    gateway,
+    catalog,
+    metrics,
+    logger,
+    maxBodyBytes: MAX_BODY_BYTES,
+    readiness: () => problems,
+    onShed: () => shed.count++,
+  });
+  return { clock, catalog, aggregator, publisher, gateway, app, problems, shed };
 }
 
 function postJson(app: FastifyInstance, body: unknown) {
@@ -131,6 +141,42 @@ describe('HTTP API', () => {
       expect(res.statusCode).toBe(503);
       expect(res.json()).toMatchObject({ error: { code: 'KAFKA_UNAVAILABLE' } });
       expect(gateway.inFlight).toBe(0);
+    });
+
+    it('answers 503 OVERLOADED with Retry-After at once beyond the admission limit, before reading the body', async () => {
+      const { app, publisher, aggregator, shed } = start({ limit: 1 });
+      const first = postJson(app, { uid: 'held', payload: 1 });
+      await publisher.waitForMessages(2);
+      // The body breaks §3, but a refused request is not read: the refusal is OVERLOADED, not 400.
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/requests',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"no',
+      });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.json()).toMatchObject({ error: { code: 'OVERLOADED' } });
+      expect(shed.count).toBe(1);
+      aggregator.offer(ok('held', 'chain1'));
+      aggregator.offer(ok('held', 'chain2'));
+      expect((await first).statusCode).toBe(200);
+      const next = postJson(app, { uid: 'next', payload: 1 });
+      await publisher.waitForMessages(4);
+      aggregator.offer(ok('next', 'chain1'));
+      aggregator.offer(ok('next', 'chain2'));
+      expect((await next).statusCode).toBe(200);
+    });
+
+    it('gives the permit of a refused body (400, 413) back', async () => {
+      const { app, publisher, aggregator } = start({ limit: 1 });
+      expect((await postJson(app, { payload: 1, timeoutMs: -5 })).statusCode).toBe(400);
+      expect((await postJson(app, { payload: 'x'.repeat(MAX_BODY_BYTES) })).statusCode).toBe(413);
+      const next = postJson(app, { uid: 'after', payload: 1 });
+      await publisher.waitForMessages(2);
+      aggregator.offer(ok('after', 'chain1'));
+      aggregator.offer(ok('after', 'chain2'));
+      expect((await next).statusCode).toBe(200);
     });
 
     it('answers 400 with {error:{code,message}} for a body that is not JSON', async () => {

@@ -1,8 +1,10 @@
 import type { ServiceCatalog } from '@gateway/discovery';
 import { SpanKind, startSpan, traceHeaders, traceIdOf, validateOpsRequest, type OpsRequest } from '@gateway/messaging';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { Permit } from '../admission/admission';
 import type { Gateway } from '../gateway';
+import { GatewayErrorCodes } from '../gateway.errors';
 import type { OpsMetrics } from '../ops.metrics';
 import { errorBody, fromFastifyError, httpStatusOf } from './http.errors';
 import { registerOpenApi } from './openapi';
@@ -20,7 +22,12 @@ export interface HttpServerOptions {
   readiness: () => string[];
   /** Brings the gauges up to date just before a scrape. */
   beforeScrape?: () => void;
+  /** Called for every request refused at the door because ops is at its admission limit. */
+  onShed?: () => void;
 }
+
+/** What an overloaded client is told to wait before it tries again (contract §8 `Retry-After`), in seconds. */
+export const RETRY_AFTER_SECONDS = 1;
 
 /** The HTTP API of contract §4. */
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
@@ -44,6 +51,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url}`)));
 
+  // A request is admitted (or refused) before its body is read: a refusal costs ops next to nothing.
+  const permits = new WeakMap<FastifyRequest, Permit>();
+  const releaseUnused = (request: FastifyRequest): void => permits.get(request)?.release('ignored');
+
   registerOpenApi(app);
   // Routes in a plugin registered after the OpenAPI plugin, so it sees every one of them.
   void app.register(async (api) => {
@@ -51,6 +62,31 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       '/requests',
       {
         schema: postRequestsSchema,
+        onRequest: (request, reply, done) => {
+          const permit = gateway.admit();
+          if (permit) {
+            permits.set(request, permit);
+            done();
+            return;
+          }
+          if (!gateway.accepting) {
+            void reply.status(503).send(errorBody(GatewayErrorCodes.SHUTTING_DOWN, 'ops is shutting down'));
+            return;
+          }
+          options.onShed?.();
+          const message = `ops runs ${gateway.admissionLimit} requests at once, its limit now; try again shortly`;
+          void reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(errorBody(GatewayErrorCodes.OVERLOADED, message));
+        },
+        // Released by the gateway once the answer is formed; these catch a body refused (400, 413)
+        // or a client gone before its request was submitted.
+        onResponse: (request, _reply, done) => {
+          releaseUnused(request);
+          done();
+        },
+        onRequestAbort: (request, done) => {
+          releaseUnused(request);
+          done();
+        },
         // The body schema's rules, applied by the messaging library (the same code validates ops.req).
         validatorCompiler: () => (body) => {
           const validated = validateOpsRequest(body, { requireUid: false });
@@ -63,7 +99,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
           'url.path': '/requests',
         });
         const trace = { headers: traceHeaders(span), traceId: traceIdOf(span) };
-        const answer = await gateway.submit(request.body, 'http', trace).answer;
+        const answer = await gateway.submit(request.body, 'http', trace, { permit: permits.get(request) }).answer;
         const status = httpStatusOf(answer);
         endSpan(span, answer, status);
         return reply.status(status).headers(trace.headers).send(answer);

@@ -4,6 +4,7 @@ import { InMemoryPublisher } from '@gateway/messaging/testing';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
+import { Admission, FixedLimit } from '../admission/admission';
 import { Gateway } from '../gateway';
 import { OpsMetrics } from '../ops.metrics';
 import { createHttpServer } from './http.server';
@@ -21,7 +22,7 @@ function server() {
     logger,
     replyTopic: 'ops.resp',
     defaultTimeoutMs: 2000,
-    maxInFlight: 10,
+    admission: new Admission({ limit: new FixedLimit(10) }),
   });
   return createHttpServer({ gateway, catalog, metrics: new OpsMetrics(), logger, maxBodyBytes: 1024, readiness: () => [] });
 }

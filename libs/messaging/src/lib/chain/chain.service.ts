@@ -179,26 +179,29 @@ export class ChainService {
   }
 
   private async handle(request: ChainRequest, message: InboundMessage): Promise<void> {
+    const remaining = request.deadline - Date.now();
+    if (remaining <= 0) {
+      // ops no longer waits for it (contract §8): dropped cheaply — no span, no reply, a counter and
+      // a debug line, since under a backlog there may be thousands of them a second.
+      this.counters.expired++;
+      this.metrics.requests.inc({ outcome: 'expired' });
+      if (this.logger.isLevelEnabled('debug'))
+        this.logger.debug({ uid: request.uid, deadline: request.deadline }, 'request expired; skipped');
+      return;
+    }
     const span = startSpan(`${this.topic} process`, SpanKind.CONSUMER, message.headers, {
       'messaging.destination.name': this.topic,
       'gateway.uid': request.uid,
     });
     try {
-      await this.answer(request, message, span);
+      await this.answer(request, remaining, message, span);
     } finally {
       span.end();
     }
   }
 
-  private async answer(request: ChainRequest, message: InboundMessage, span: Span): Promise<void> {
+  private async answer(request: ChainRequest, remaining: number, message: InboundMessage, span: Span): Promise<void> {
     const logger = this.logger.child({ uid: request.uid, traceId: traceIdOf(span) });
-    const remaining = request.deadline - Date.now();
-    if (remaining <= 0) {
-      this.counters.expired++;
-      this.metrics.requests.inc({ outcome: 'expired' });
-      logger.info({ deadline: request.deadline }, 'request expired before it was handled; skipped');
-      return;
-    }
     // Stop a little before the deadline so the error reply reaches ops while it still waits.
     const limit = Math.min(this.config.handlerTimeoutMs, Math.max(1, remaining - 50));
     const started = process.hrtime.bigint();

@@ -32,6 +32,16 @@ export function readInt(env: Env, variable: string, fallback: number, min: numbe
   return value;
 }
 
+/** A decimal number within [min, max], or its default. */
+export function readNumber(env: Env, variable: string, fallback: number, min: number, max: number): number {
+  const raw = env[variable];
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) fail(variable, `must be a number, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) fail(variable, `must be from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
 /** A comma-separated list, each item checked by `pattern`. */
 export function readList(env: Env, variable: string, fallback: string[], pattern: RegExp, what: string): string[] {
   const raw = env[variable];

@@ -119,7 +119,15 @@ async function heartbeatUntil(done: Promise<void>, heartbeat: () => Promise<void
 }
 
 function toInbound(topic: string, partition: number, message: KafkaMessage): InboundMessage {
-  return { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: stringHeaders(message.headers) };
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: stringHeaders(message.headers),
+    timestamp: Number(message.timestamp),
+  };
 }
 
 /** Kafka headers as strings (contract §3); a header given twice keeps its last value. */

@@ -199,7 +199,15 @@ describe('MessageConsumer in-flight limit and commits', () => {
       decode: () => valid('x'),
       handle: (_value, message) => new Promise<void>((resolve) => release.set(message.offset, resolve)),
     });
-    const message = (offset: number) => ({ topic: 't', partition: 0, offset: String(offset), key: null, value: null, headers: {} });
+    const message = (offset: number) => ({
+      topic: 't',
+      partition: 0,
+      offset: String(offset),
+      key: null,
+      value: null,
+      headers: {},
+      timestamp: 0,
+    });
     return { consumer, source, release, message };
   }
 

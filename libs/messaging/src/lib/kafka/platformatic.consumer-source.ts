@@ -154,5 +154,6 @@ function toInbound(message: PlatformaticMessage): InboundMessage {
     key: message.key ?? null,
     value: message.value ?? null,
     headers,
+    timestamp: Number(message.timestamp),
   };
 }

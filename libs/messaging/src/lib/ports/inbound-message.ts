@@ -6,4 +6,6 @@ export interface InboundMessage {
   key: Buffer | null;
   value: Buffer | null;
   headers: Record<string, string>;
+  /** The record's timestamp, epoch ms: when the producer made it (CreateTime) or the broker appended it (LogAppendTime). */
+  timestamp: number;
 }
