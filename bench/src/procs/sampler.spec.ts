@@ -60,4 +60,25 @@ describe('ProcessSampler (on real processes)', () => {
     expect(up.usage['broker']?.pid).toBe(second);
     expect(sampler.lifetime()['broker']?.pid).toBe(second);
   });
+
+  it('skips a sample it cannot read while the process is still there (out of file descriptors), instead of losing it', () => {
+    jest.isolateModules(() => {
+      let unreadable = false;
+      jest.doMock('./proc-stat', () => {
+        const actual = jest.requireActual<typeof import('./proc-stat')>('./proc-stat');
+        return { ...actual, readCpuTicks: (pid: number) => (unreadable ? undefined : actual.readCpuTicks(pid)) };
+      });
+      const { ProcessSampler: Isolated } = jest.requireActual<typeof import('./sampler')>('./sampler');
+      const sampler = new Isolated();
+      sampler.add('me', process.pid);
+      sampler.windowStart();
+      unreadable = true;
+      const blind = sampler.windowEnd();
+      expect(blind.events).toEqual([]);
+      expect(blind.usage['me']?.pid).toBe(process.pid);
+      unreadable = false;
+      sampler.windowStart();
+      expect(sampler.windowEnd().usage['me']?.cpuSeconds).toBeGreaterThanOrEqual(0);
+    });
+  });
 });

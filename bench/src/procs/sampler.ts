@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { clockTicksPerSecond, readCpuTicks, readMemory } from './proc-stat';
 
 /** What one process used during one measurement window. */
@@ -123,6 +124,8 @@ export class ProcessSampler {
     for (const [name, w] of this.watched) {
       if (w.pid !== undefined) {
         const ticks = ticksOf(w.pid);
+        // Unreadable but still there (e.g. this process is out of file descriptors): no sample this time.
+        if (ticks === undefined && existsSync(`/proc/${w.pid}`)) continue;
         if (ticks === undefined) {
           this.events.push(`${name} (pid ${w.pid}) went away`);
           w.offset += w.rawTicks;
