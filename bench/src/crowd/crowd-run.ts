@@ -3,12 +3,14 @@ import type { Kafka } from 'kafkajs';
 import type { BenchConfig } from '../config';
 import { deleteTopics, topicsWithPrefix } from '../kafka/bare-kafka';
 import { probeUntilOk } from '../load/probe';
+import { openFilesLimit } from '../procs/fd-limit';
 import type { ProcessSampler } from '../procs/sampler';
 import { crowdRatios } from '../report/crowd-ratios';
 import type { CrowdResult, CrowdSystemResult } from '../report/types';
 import { PeerServices } from '../system/peer-services';
 import { HttpTarget } from '../targets/http-target';
 import { CROWD_TIMEOUT_MS, runCrowdSystem, type CrowdPlan } from './crowd-series';
+import { crowdConnectionCap } from './crowd-target';
 
 /** What the crowd series needs from the run around it. */
 export interface CrowdRunContext {
@@ -99,8 +101,10 @@ export async function runCrowdPeer(baseRps: number | null, plan: CrowdPlan, ctx:
 /** The crowd result of a run: the systems measured, why the peer is missing if it is, and the ratios. */
 export function crowdResult(config: BenchConfig, project: CrowdSystemResult, peer: CrowdSystemResult | string): CrowdResult {
   const peerResult = typeof peer === 'string' ? undefined : peer;
+  const cap = crowdConnectionCap(openFilesLimit());
   return {
     connections: config.crowdConnections,
+    connectionCap: Number.isFinite(cap) ? cap : null,
     concurrency: config.crowdConcurrency,
     multiples: config.crowdMultiples,
     durationS: config.crowdDurationS,

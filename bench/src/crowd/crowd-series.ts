@@ -1,12 +1,13 @@
 import { pollUntil, sleep } from '../load/clock';
 import { runClosedLoop } from '../load/closed-loop';
 import { NO_HOOKS } from '../load/window-hooks';
+import { openFilesLimit } from '../procs/fd-limit';
 import type { ProcessSampler } from '../procs/sampler';
 import type { CrowdRecovery, CrowdStepResult, CrowdSystemResult, StepResult } from '../report/types';
 import { HttpTarget } from '../targets/http-target';
 import type { CrowdStats } from './crowd-collector';
 import { startCrowdStep, type CrowdStepOptions } from './crowd-step';
-import { CrowdTarget, type CrowdConnections } from './crowd-target';
+import { crowdConnectionCap, CrowdTarget, type CrowdConnections } from './crowd-target';
 import { CrowdWindow, type CrowdWindowFigures } from './crowd-window';
 import { describeRecovery, recoveryTime } from './recovery';
 
@@ -69,7 +70,12 @@ export async function runCrowdSystem(
     steps: [],
     recovery: null,
   };
-  const crowd = new CrowdTarget({ port: spec.port, connections: plan.connections, timeoutMs: CROWD_TIMEOUT_MS });
+  const crowd = new CrowdTarget({
+    port: spec.port,
+    connections: plan.connections,
+    timeoutMs: CROWD_TIMEOUT_MS,
+    maxConnections: crowdConnectionCap(openFilesLimit()),
+  });
   const name = `crowd ${spec.system}`;
   try {
     if (plan.settleS > 0) {

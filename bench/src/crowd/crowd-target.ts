@@ -5,7 +5,7 @@ import { classifyCrowd, type CrowdOutcome } from './crowd-outcome';
 /**
  * How the crowd opens connections: `as-needed` — one keep-alive agent without a socket limit
  * (an idle connection is reused, a new one opened when none is idle: vegeta's default);
- * `per-request` — a new connection for every request, `Connection: close`, no agent.
+ * `per-request` — a new connection for every request, `Connection: close`, no reuse.
  */
 export type CrowdConnections = 'as-needed' | 'per-request';
 
@@ -18,6 +18,22 @@ export interface CrowdTargetOptions {
   connections: CrowdConnections;
   /** No answer within this many ms after the send: the request is abandoned as `timeout`. */
   timeoutMs: number;
+  /**
+   * Most connections open at once (Infinity: no limit). Only the generator's own file descriptors
+   * bound it (`crowdConnectionCap`); requests beyond it wait for a connection, their wait in the latency.
+   */
+  maxConnections: number;
+}
+
+/** File descriptors kept free for the rest of the benchmark (its Kafka clients, /proc reads, logs). */
+export const FD_HEADROOM = 1024;
+
+/**
+ * The crowd's connection limit under a file-descriptor limit: all of it but `FD_HEADROOM`, so the
+ * generator never runs out itself (an EMFILE is the generator's failure, not the system's).
+ */
+export function crowdConnectionCap(openFilesLimit: number | null): number {
+  return openFilesLimit === null ? Infinity : Math.max(64, openFilesLimit - FD_HEADROOM);
 }
 
 /** Idle keep-alive connections kept for reuse (vegeta's default of idle connections per host). */
@@ -39,7 +55,9 @@ export class CrowdTarget {
 
   constructor(private readonly options: CrowdTargetOptions) {
     const perRequest = options.connections === 'per-request';
-    this.agent = perRequest ? false : new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: MAX_IDLE });
+    const max = options.maxConnections;
+    if (perRequest) this.agent = max === Infinity ? false : new Agent({ keepAlive: false, maxSockets: max });
+    else this.agent = new Agent({ keepAlive: true, maxSockets: max, maxFreeSockets: Math.min(MAX_IDLE, max) });
     this.headers = perRequest ? CLOSE_HEADERS : KEEP_ALIVE_HEADERS;
   }
 

@@ -73,7 +73,9 @@ export function renderCrowd(crowd: CrowdResult): string {
   const parts: string[] = [];
   const capacity = crowd.capacityRps === null ? 'not measured' : `${crowd.capacityRps.toFixed(0)} req/s`;
   parts.push(
-    `Crowd: independent HTTP clients, connections ${crowd.connections}; C = the project's closed loop on ${crowd.concurrency} ` +
+    `Crowd: independent HTTP clients, connections ${crowd.connections}` +
+      (crowd.connectionCap ? ` (at most ${crowd.connectionCap} open: the generator's file descriptors)` : '') +
+      `; C = the project's closed loop on ${crowd.concurrency} ` +
       `keep-alive connections = ${capacity}; steps of ${crowd.durationS} s (lone = 20 req/s), the same absolute rates for both systems; ` +
       `latency in ms from the intended send time, no answer = none within 10 s. admitted = complete + partial; ` +
       `wait = latency − elapsedMs (before ops' handler, and back); conns = TCP connections opened, ovf = listen overflows, ` +

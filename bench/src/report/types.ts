@@ -147,6 +147,8 @@ export interface CrowdRatioRow {
 /** The crowd series of a run. */
 export interface CrowdResult {
   connections: CrowdConnections;
+  /** Most connections the crowd opened at once: the generator's file-descriptor limit less its headroom (null: none; absent in older results). */
+  connectionCap?: number | null;
   concurrency: number;
   multiples: number[];
   durationS: number;
