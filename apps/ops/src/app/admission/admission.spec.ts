@@ -39,7 +39,7 @@ describe('Admission', () => {
     expect(admission.inFlight).toBe(1);
   });
 
-  it('hands a freed place to the first waiter, before anyone asking with tryAcquire', async () => {
+  it('hands a freed place to the first waiter, first come first served', async () => {
     const clock = new FakeClock();
     const admission = new Admission({ limit: new FixedLimit(1), clock });
     const held = admission.tryAcquire();
@@ -53,6 +53,23 @@ describe('Admission', () => {
     expect(admission.inFlight).toBe(1);
     (await first)?.release('ignored');
     expect(await second).toBeDefined();
+  });
+
+  it('waiters leave a reserve of the limit to requests that cannot wait', async () => {
+    const clock = new FakeClock();
+    const admission = new Admission({ limit: new FixedLimit(20), clock, reservedForImmediate: 0.1 });
+    const waited = await Promise.all(Array.from({ length: 18 }, () => admission.acquire(clock.now() + 1000)));
+    expect(waited.every((p) => p !== undefined)).toBe(true);
+    const queued = admission.acquire(clock.now() + 1000);
+    expect(admission.waiting).toBe(1);
+    expect(admission.tryAcquire()).toBeDefined();
+    expect(admission.tryAcquire()).toBeDefined();
+    expect(admission.tryAcquire()).toBeUndefined();
+    waited[0]?.release('ignored');
+    waited[1]?.release('ignored');
+    expect(await settled(queued)).toBe(false); // 18 out: the waiters' share is used up
+    waited[2]?.release('ignored');
+    expect(await queued).toBeDefined();
   });
 
   it('a waiter whose time passes gets no permit and leaves the queue', async () => {

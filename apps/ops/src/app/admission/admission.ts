@@ -26,6 +26,12 @@ export interface AdmissionOptions {
   minSamples?: number;
   /** The window's latency is this percentile of its samples (default 0.9). */
   percentile?: number;
+  /**
+   * The share of the limit that waiters ({@link Admission.acquire}) leave to requests that cannot
+   * wait ({@link Admission.tryAcquire}: HTTP), so that an `ops.req` backlog does not lock HTTP out
+   * (default 0.1; rounded down, so a limit under 10 reserves nothing).
+   */
+  reservedForImmediate?: number;
   /** Called after every window with the new limit (metrics). */
   onWindow?: (limit: number, window: LimitWindow) => void;
 }
@@ -67,6 +73,7 @@ export class Admission {
   private windowStart: number;
   private windowPeak = 0;
   private closed = false;
+  private readonly reserved: number;
 
   constructor(private readonly options: AdmissionOptions) {
     this.clock = options.clock ?? realClock;
@@ -76,6 +83,8 @@ export class Admission {
     if (!(this.windowMs > 0 && this.minSamples >= 1 && this.percentile > 0 && this.percentile <= 1)) {
       throw new RangeError('admission window settings out of range');
     }
+    this.reserved = options.reservedForImmediate ?? 0.1;
+    if (!(this.reserved >= 0 && this.reserved < 1)) throw new RangeError('reservedForImmediate must be in [0, 1)');
     this.windowStart = this.clock.now();
   }
 
@@ -94,9 +103,9 @@ export class Admission {
     return this.waiters.length;
   }
 
-  /** A permit now, or undefined when the limit is reached, someone waits already, or admission closed. */
+  /** A permit now, or undefined when the limit is reached or admission closed. */
   tryAcquire(): Permit | undefined {
-    if (this.closed || this.running >= this.limit || this.waiters.length > 0) return undefined;
+    if (this.closed || this.running >= this.limit) return undefined;
     return this.grant();
   }
 
@@ -105,8 +114,8 @@ export class Admission {
    * clock) passes or admission closes. Never rejects.
    */
   acquire(untilMs: number): Promise<Permit | undefined> {
-    const now = this.tryAcquire();
-    if (now || this.closed) return Promise.resolve(now);
+    if (this.closed) return Promise.resolve(undefined);
+    if (this.waiters.length === 0 && this.running < this.waiterLimit()) return Promise.resolve(this.grant());
     return new Promise((resolve) => {
       const waiter: Waiter = {
         grant: resolve,
@@ -148,8 +157,14 @@ export class Admission {
     };
   }
 
+  /** How many permits may be out when a waiter is to get one: the limit less the reserve. */
+  private waiterLimit(): number {
+    const limit = this.limit;
+    return limit - Math.floor(limit * this.reserved);
+  }
+
   private wakeWaiters(): void {
-    while (this.waiters.length > 0 && this.running < this.limit && !this.closed) {
+    while (this.waiters.length > 0 && this.running < this.waiterLimit() && !this.closed) {
       const waiter = this.waiters.shift() as Waiter;
       this.clock.clearTimeout(waiter.timer);
       waiter.grant(this.grant());
