@@ -28,19 +28,22 @@ export interface CrowdStats {
   shedLatencyMs: LatencySummary;
   /** latency − elapsedMs of complete + partial answers: the time before ops' handler saw it, plus the way back. */
   waitBeforeOpsMs: LatencySummary;
+  /** How late the generator sent each measured request after its intended time (its own lag, part of every latency). */
+  sendLagMs: LatencySummary;
 }
 
 /**
  * Collects the outcomes of one crowd step, on one monotonic clock passed in (deterministic,
  * testable). As in the `StepCollector`, a request is measured when its intended time is inside the
- * window, and throughput counts answers received inside it. An aggregate later than `timeoutMs`
- * after its intended time counts as no answer (`late`). The slices, if given, get every measured
+ * window, and throughput counts answers received inside it. Any answer later than `timeoutMs`
+ * after its intended time (an aggregate, a 503, an error) counts as no answer (`late`). The slices, if given, get every measured
  * request: an aggregate in time with its latency, anything else as `timeoutMs`.
  */
 export class CrowdCollector {
   private readonly admitted: number[] = [];
   private readonly shedLatencies: number[] = [];
   private readonly waits: number[] = [];
+  private readonly lags: number[] = [];
   private readonly kinds: Record<string, number> = {};
   private sentInWindow = 0;
   private pendingMeasured = 0;
@@ -59,11 +62,12 @@ export class CrowdCollector {
     return intendedAtMs >= this.windowStartMs && intendedAtMs < this.windowEndMs;
   }
 
-  /** A request intended at `intendedAtMs` was sent. */
-  sent(intendedAtMs: number): void {
+  /** A request intended at `intendedAtMs` was sent at `sentAtMs`. */
+  sent(intendedAtMs: number, sentAtMs: number): void {
     if (!this.isMeasured(intendedAtMs)) return;
     this.sentInWindow++;
     this.pendingMeasured++;
+    this.lags.push(sentAtMs - intendedAtMs);
   }
 
   /** Its outcome arrived at `receivedAtMs`. */
@@ -86,7 +90,10 @@ export class CrowdCollector {
       return;
     }
     this.slices?.record(intendedAtMs, this.timeoutMs); // shed, failed or unanswered: as late as the timeout
-    if (outcome.kind === 'shed') {
+    if (!inTime && outcome.kind !== 'timeout') {
+      this.counts.noAnswer++;
+      this.count('late');
+    } else if (outcome.kind === 'shed') {
       this.counts.shed++;
       this.shedLatencies.push(latency);
       this.count(outcome.detail ?? 'http 503');
@@ -95,7 +102,7 @@ export class CrowdCollector {
       this.count(outcome.detail ?? 'error');
     } else {
       this.counts.noAnswer++;
-      this.count(aggregate ? 'late' : 'timeout');
+      this.count('timeout');
     }
   }
 
@@ -125,6 +132,7 @@ export class CrowdCollector {
       latencyMs: summarize(this.admitted),
       shedLatencyMs: summarize(this.shedLatencies),
       waitBeforeOpsMs: summarize(this.waits),
+      sendLagMs: summarize(this.lags),
     };
   }
 }

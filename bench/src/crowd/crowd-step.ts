@@ -55,7 +55,7 @@ export function startCrowdStep(target: CrowdSender, options: CrowdStepOptions, h
   const sent = fireOnSchedule(
     schedule,
     (_index, intended) => {
-      collector.sent(intended);
+      collector.sent(intended, now());
       target.send((outcome) => collector.complete(intended, now(), outcome));
     },
     windowStart,

@@ -28,6 +28,7 @@ function step(
     latencyMs: summarize(latencies),
     shedLatencyMs: summarize([]),
     waitBeforeOpsMs: summarize(latencies.map((l) => l / 2)),
+    sendLagMs: summarize([1]),
     tcp: { listenOverflows: 0, listenDrops: 0, synRetrans: 0, timeouts: 0, retransSegs: 0, activeOpens: 3 },
     processes: {},
     disturbances: [],
@@ -182,7 +183,7 @@ describe('renderCrowd', () => {
       'peer 3x',
       'peer recovery',
     ]);
-    expect(text).toMatch(/project\s+3x\s+3000\s+300\s+1\s+0\s+2\s+0\s+0\s+100\s+100\s+30\.0\s+50\.0\s+50\.0\s+9000\s+7000\s+900/);
+    expect(text).toMatch(/project\s+3x\s+3000\s+300\s+1\s+0\s+2\s+0\s+0\s+100\s+100\s+30\.0\s+50\.0\s+50\.0\s+1\.00\s+9000\s+7000\s+900/);
   });
 
   it('says what is missing: a recovery not back, a peer not measured', () => {

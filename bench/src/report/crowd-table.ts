@@ -30,6 +30,7 @@ function stepRow(system: CrowdSystemResult, step: CrowdStepResult): string[] {
     ms(step.shedLatencyMs.p99),
     ms(step.waitBeforeOpsMs.p50),
     ms(step.waitBeforeOpsMs.p99),
+    ms(step.sendLagMs?.p99),
     count(step.tcp?.activeOpens),
     count(step.tcp?.listenOverflows),
     count(step.tcp?.synRetrans),
@@ -56,7 +57,7 @@ function closedRow(system: CrowdSystemResult, closed: StepResult): string[] {
     '',
     ms(closed.latencyMs.p50),
     ms(closed.latencyMs.p99),
-    ...Array.from({ length: 6 }, () => ''),
+    ...Array.from({ length: 7 }, () => ''),
     ops ? `${ops.cpuPercent.toFixed(0)}%` : '-',
     ops ? ops.peakRssMb.toFixed(0) : '-',
     generator ? `${generator.cpuPercent.toFixed(0)}%` : '-',
@@ -78,7 +79,7 @@ export function renderCrowd(crowd: CrowdResult): string {
       `; C = the project's closed loop on ${crowd.concurrency} ` +
       `keep-alive connections = ${capacity}; steps of ${crowd.durationS} s (lone = 20 req/s), the same absolute rates for both systems; ` +
       `latency in ms from the intended send time, no answer = none within 10 s. admitted = complete + partial; ` +
-      `wait = latency − elapsedMs (before ops' handler, and back); conns = TCP connections opened, ovf = listen overflows, ` +
+      `wait = latency − elapsedMs (before ops' handler, and back); lag = the generator's own lateness in sending; conns = TCP connections opened, ovf = listen overflows, ` +
       `syn-rtx = SYN retransmissions (whole machine); ops = its ops process, gen = the generator (% of one core, RSS MB).`,
   );
   const rows: string[][] = [];
@@ -104,6 +105,7 @@ export function renderCrowd(crowd: CrowdResult): string {
         'shed p99',
         'wait p50',
         'wait p99',
+        'lag p99',
         'conns',
         'ovf',
         'syn-rtx',
