@@ -9,7 +9,7 @@ import type { CrowdStats } from './crowd-collector';
 import { startCrowdStep, type CrowdStepOptions } from './crowd-step';
 import { crowdConnectionCap, CrowdTarget, type CrowdConnections } from './crowd-target';
 import { CrowdWindow, type CrowdWindowFigures } from './crowd-window';
-import { describeRecovery, recoveryTime } from './recovery';
+import { describeRecovery, recoveryTime, slicesAbove } from './recovery';
 
 /** What the crowd series of one system runs. Durations in seconds. */
 export interface CrowdPlan {
@@ -172,6 +172,9 @@ async function overloadThenRecover(
   const [overOut, backOut] = await Promise.all([over.done, back.done]);
   const thresholdMs = baselineP99Ms === null ? null : RECOVERY.factor * baselineP99Ms;
   const sliceP99Ms = backOut.sliceP99Ms ?? [];
+  const recoveredAfterMs = thresholdMs === null ? null : recoveryTime(sliceP99Ms, RECOVERY.sliceMs, thresholdMs, RECOVERY.holdSlices);
+  const relapses =
+    thresholdMs === null || recoveredAfterMs === null ? 0 : slicesAbove(sliceP99Ms, RECOVERY.sliceMs, thresholdMs, recoveredAfterMs);
   return {
     top: stepResult(`${multiple}x`, multiple, topRps, overOut.stats, topWindow.figures()),
     recovery: {
@@ -180,7 +183,8 @@ async function overloadThenRecover(
       sliceMs: RECOVERY.sliceMs,
       baselineP99Ms,
       thresholdMs,
-      recoveredAfterMs: thresholdMs === null ? null : recoveryTime(sliceP99Ms, RECOVERY.sliceMs, thresholdMs, RECOVERY.holdSlices),
+      recoveredAfterMs,
+      relapses,
       sliceP99Ms,
       step: stepResult('recovery', null, lowRps, backOut.stats, recoveryWindow.figures()),
     },

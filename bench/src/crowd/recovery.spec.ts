@@ -1,4 +1,4 @@
-import { recoveryTime, SliceRecorder } from './recovery';
+import { recoveryTime, SliceRecorder, slicesAbove } from './recovery';
 
 describe('SliceRecorder', () => {
   it('buckets by intended time and gives each slice its p99, failures counting as infinitely late', () => {
@@ -24,5 +24,13 @@ describe('recoveryTime', () => {
     expect(recoveryTime([10, 10, 10, Infinity, 10, null, 10, 10], 250, 30, 4)).toBe(1000);
     expect(recoveryTime([10, 10, 10, 100], 250, 30, 4)).toBeNull();
     expect(recoveryTime([], 250, 30, 4)).toBeNull();
+  });
+});
+
+describe('slicesAbove', () => {
+  it('counts the slices above the bound from the recovery on (empty ones not)', () => {
+    const p99s = [900, 10, 10, 10, 10, 10000, null, 10, 40];
+    expect(slicesAbove(p99s, 250, 30, recoveryTime(p99s, 250, 30, 4) ?? 0)).toBe(2);
+    expect(slicesAbove(p99s, 250, 30, 0)).toBe(3);
   });
 });

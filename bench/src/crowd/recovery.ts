@@ -45,11 +45,26 @@ export function recoveryTime(p99s: ReadonlyArray<number | null>, sliceMs: number
   return null;
 }
 
-/** The recovery in a few words: when it was back, or that it was not. */
+/** Slices after `fromMs` whose p99 is above `thresholdMs`: relapses after the recovery. */
+export function slicesAbove(p99s: ReadonlyArray<number | null>, sliceMs: number, thresholdMs: number, fromMs: number): number {
+  let n = 0;
+  for (let i = Math.ceil(fromMs / sliceMs); i < p99s.length; i++) {
+    const p = p99s[i];
+    if (p !== null && p !== undefined && p > thresholdMs) n++;
+  }
+  return n;
+}
+
+/** The recovery in a few words: when it was back (and how often it fell back later), or that it was not. */
 export function describeRecovery(r: CrowdRecovery): string {
   if (r.thresholdMs === null) return 'no baseline p99 to compare with';
   const bound = `p99 of ${r.sliceMs} ms slices within ${r.thresholdMs.toFixed(1)} ms`;
   return r.recoveredAfterMs === null
     ? `not back within ${((r.sliceP99Ms.length * r.sliceMs) / 1000).toFixed(0)} s (${bound})`
-    : `back after ${(r.recoveredAfterMs / 1000).toFixed(2)} s (${bound})`;
+    : `back after ${(r.recoveredAfterMs / 1000).toFixed(2)} s (${bound}` +
+        relapsesText(r.relapses ?? slicesAbove(r.sliceP99Ms, r.sliceMs, r.thresholdMs, r.recoveredAfterMs));
+}
+
+function relapsesText(n: number): string {
+  return n === 0 ? ')' : `; ${n} later slice${n === 1 ? '' : 's'} above it again)`;
 }

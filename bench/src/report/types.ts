@@ -106,6 +106,8 @@ export interface CrowdRecovery {
   thresholdMs: number | null;
   /** From the drop to the start of the first second of slices all within the bound; null: not within the window. */
   recoveredAfterMs: number | null;
+  /** Slices after the recovery whose p99 is above the bound again (absent in older results). */
+  relapses?: number;
   /** p99 of each slice from the drop (requests without an aggregate count as the request timeout). */
   sliceP99Ms: Array<number | null>;
   /** The whole recovery window as a step. */
