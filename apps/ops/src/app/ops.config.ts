@@ -21,7 +21,7 @@ export interface OpsConfig extends CommonConfig {
   maxInFlight: number;
   /** How the admission limit is set (OPS_ADMISSION): learnt from latency (`adaptive`, the default) or OPS_MAX_IN_FLIGHT (`fixed`). */
   admission: 'adaptive' | 'fixed';
-  /** The adaptive limit never goes below this (OPS_ADMISSION_MIN_LIMIT, default 16) … */
+  /** The adaptive limit never goes below this (OPS_ADMISSION_MIN_LIMIT, default 32) … */
   admissionMinLimit: number;
   /** … starts here (OPS_ADMISSION_INITIAL_LIMIT, default 128) … */
   admissionInitialLimit: number;
@@ -43,7 +43,7 @@ export interface OpsConfig extends CommonConfig {
 export function readOpsConfig(env: Env = process.env): OpsConfig {
   const common = readCommonConfig(env);
   const maxInFlight = readInt(env, 'OPS_MAX_IN_FLIGHT', 10_000, 1, 1_000_000);
-  const admissionMinLimit = readInt(env, 'OPS_ADMISSION_MIN_LIMIT', Math.min(16, maxInFlight), 1, maxInFlight);
+  const admissionMinLimit = readInt(env, 'OPS_ADMISSION_MIN_LIMIT', Math.min(32, maxInFlight), 1, maxInFlight);
   return {
     ...common,
     httpPort: readInt(env, 'OPS_HTTP_PORT', 8080, 0, 65535),

@@ -12,7 +12,7 @@ export interface GradientLimitOptions {
    * must not read as a queue.
    */
   tolerance: number;
-  /** How far each window moves the limit toward the one it computed (0–1]. */
+  /** How far each window moves a shrinking limit toward the one it computed (0–1]; growth is not smoothed. */
   smoothing: number;
   /**
    * How fast the no-load latency forgets an old minimum: per window, it moves this fraction of
@@ -33,7 +33,7 @@ export interface LimitWindow {
 /** The defaults of {@link GradientLimit} (docs/admission.md explains each). */
 export const GRADIENT_DEFAULTS: GradientLimitOptions = {
   initialLimit: 128,
-  minLimit: 16,
+  minLimit: 32,
   maxLimit: 10_000,
   tolerance: 3,
   smoothing: 0.25,
@@ -86,7 +86,11 @@ export class GradientLimit {
     if (maxInFlight < this.current / 2) return this.limit;
     const gradient = Math.min(1, Math.max(0.5, (tolerance * this.noLoad) / latencyMs));
     const target = this.current * gradient + Math.sqrt(this.current);
-    this.current = Math.min(maxLimit, Math.max(minLimit, this.current + (target - this.current) * smoothing));
+    // Shrinking is smoothed (one slow window is not a queue); growing is not, so that a limit
+    // that fell during a fault (slow answers while the broker came back) is regained within
+    // about a second once latency is normal again.
+    const next = target < this.current ? this.current + (target - this.current) * smoothing : target;
+    this.current = Math.min(maxLimit, Math.max(minLimit, next));
     return this.limit;
   }
 }

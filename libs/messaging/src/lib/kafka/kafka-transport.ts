@@ -29,7 +29,8 @@ export function createKafkaTransport(options: KafkaTransportOptions): KafkaTrans
       client: 'platformatic',
       kafka,
       createProducer: () => new PlatformaticProduceClient(brokers, clientId),
-      createConsumerSource: (source) => new PlatformaticConsumerSource(brokers, `${clientId}-c${++consumers}`, source),
+      createConsumerSource: (source) =>
+        new PlatformaticConsumerSource(brokers, `${clientId}-c${++consumers}`, source, staticMemberId(clientId, source.groupId)),
     };
   }
   return kafkajsTransport(kafka);
@@ -43,4 +44,13 @@ export function kafkajsTransport(kafka: Kafka): KafkaTransport {
     createProducer: () => new KafkajsProduceClient(kafka),
     createConsumerSource: (source) => new KafkajsConsumerSource(kafka, source),
   };
+}
+
+/**
+ * The group.instance.id of this process's consumer in a group (static membership, KIP-345): the
+ * same for every consumer the process builds again after a crash, so the broker hands the new one
+ * the old one's place at once instead of waiting for its session to time out.
+ */
+export function staticMemberId(clientId: string, groupId: string): string {
+  return `${clientId}.${groupId}`.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 249);
 }

@@ -148,7 +148,9 @@ export class MessageConsumer<T> {
       } catch (cause) {
         this.log.error({ err: cause, attempt }, 'consumer rebuild failed');
         await this.source?.close().catch(() => undefined);
-        await delay(Math.min(5000, 250 * 2 ** attempt));
+        // Short: a broker that is away refuses at once on connect, and every second of back-off
+        // is a second of partial answers after it is back (contract §7, the 1 s target).
+        await delay(Math.min(1000, 100 * 2 ** attempt));
       }
     }
   }

@@ -33,12 +33,14 @@ export class PlatformaticConsumerSource implements ConsumerSource {
     brokers: string[],
     clientId: string,
     private readonly options: ConsumerSourceOptions,
+    groupInstanceId?: string,
   ) {
     this.log = options.logger;
     const { fetch } = options;
     this.consumer = new Consumer({
       ...platformaticBaseOptions(brokers, clientId),
       groupId: options.groupId,
+      ...(groupInstanceId ? { groupInstanceId } : {}),
       sessionTimeout: GROUP_TIMING.sessionTimeoutMs,
       heartbeatInterval: GROUP_TIMING.heartbeatIntervalMs,
       rebalanceTimeout: GROUP_TIMING.rebalanceTimeoutMs,
