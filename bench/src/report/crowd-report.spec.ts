@@ -186,6 +186,16 @@ describe('renderCrowd', () => {
     expect(text).toMatch(/project\s+3x\s+3000\s+300\s+1\s+0\s+2\s+0\s+0\s+100\s+100\s+30\.0\s+50\.0\s+50\.0\s+1\.00\s+9000\s+7000\s+900/);
   });
 
+  it('marks and lists generator-bound steps (the generator late by p99 > 100 ms)', () => {
+    const late = { ...peer, steps: peer.steps.map((s) => (s.label === '3x' ? { ...s, sendLagMs: summarize([2500]) } : s)) };
+    const marked = renderCrowd({ ...crowd, systems: [project, late] });
+    expect(marked).toMatch(/^peer\s+3x\s.*G$/m);
+    expect(marked).not.toMatch(/^project\s+3x\s.*G$/m);
+    expect(marked).toContain('generator-bound');
+    expect(marked).toContain('peer 3x (2500 ms)');
+    expect(text).not.toContain('generator-bound');
+  });
+
   it('says what is missing: a recovery not back, a peer not measured', () => {
     expect(text).toContain('not back within 15 s');
     expect(text).toMatch(/recovery time \(s\)\s+not within 15 s\s+0\.50\s+-\s+project ≤ 2 s\s+NO/);

@@ -12,6 +12,14 @@ function figure(v: number | null, note?: string): string {
   return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
 }
 
+/** A step whose generator sent its requests later than this (p99) measures the generator as much as the system. */
+export const GENERATOR_BOUND_MS = 100;
+
+/** Is this step generator-bound (its send lag p99 above `GENERATOR_BOUND_MS`)? */
+export function generatorBound(step: CrowdStepResult): boolean {
+  return (step.sendLagMs?.p99 ?? 0) > GENERATOR_BOUND_MS;
+}
+
 function stepRow(system: CrowdSystemResult, step: CrowdStepResult): string[] {
   const ops = step.processes[system.opsProcess];
   const generator = step.processes['generator'];
@@ -37,7 +45,7 @@ function stepRow(system: CrowdSystemResult, step: CrowdStepResult): string[] {
     ops ? `${ops.cpuPercent.toFixed(0)}%` : '-',
     ops ? ops.peakRssMb.toFixed(0) : '-',
     generator ? `${generator.cpuPercent.toFixed(0)}%` : '-',
-    step.disturbances.length > 0 ? '!' : '',
+    `${step.disturbances.length > 0 ? '!' : ''}${generatorBound(step) ? 'G' : ''}`,
   ];
 }
 
@@ -123,6 +131,24 @@ export function renderCrowd(crowd: CrowdResult): string {
       notes.push(`  ${system.system}: ${system.recovery.fromRps} → ${system.recovery.toRps} req/s: ${describeRecovery(system.recovery)}`);
   }
   if (notes.length > 0) parts.push(['recovery (from the drop):', ...notes].join('\n'));
+  const bound = crowd.systems.flatMap((system) =>
+    [...system.steps, ...(system.recovery ? [system.recovery.step] : [])]
+      .filter(generatorBound)
+      .map((step) => `${system.system} ${step.label} (${ms(step.sendLagMs.p99)} ms)`),
+  );
+  if (bound.length > 0) {
+    parts.push(
+      `G generator-bound — the generator sent these steps' requests late by p99 > ${GENERATOR_BOUND_MS} ms, so their latencies, ` +
+        `no-answers and goodput measure the generator as much as the system: ${bound.join(', ')}`,
+    );
+  }
+  const disturbed = crowd.systems.flatMap((system) =>
+    [...system.steps, ...(system.recovery ? [system.recovery.step] : [])]
+      .filter((step) => step.disturbances.length > 0)
+      .map((step) => `  ${system.system} ${step.label}: ${step.disturbances.join('; ')}`),
+  );
+  if (disturbed.length > 0)
+    parts.push(['! disturbed steps (a watched process went away or restarted in the window):', ...disturbed].join('\n'));
   const kinds: string[] = [];
   for (const system of crowd.systems) {
     for (const step of [...system.steps, ...(system.recovery ? [system.recovery.step] : [])]) {
