@@ -53,6 +53,8 @@ describe('fault scenarios: load and shutdown', () => {
       ledger.sent(uid, 2000);
       const started = Date.now();
       const { status, body } = await system.request({ uid, payload: ORDER, timeoutMs: 2000, services: [slow.name] });
+      // A request shed at the door (503 OVERLOADED before its body was read) is refused, with no uid.
+      if (status === 503 && body.uid === undefined) ledger.refused(uid);
       ledger.answered(uid, status, body);
       // A request shed at the door gets {error} only (its body, and uid, were never read).
       return { status, code: body.error?.code ?? body.status, ms: Date.now() - started };
