@@ -4,6 +4,7 @@ import {
   DeadLetterQueue,
   ensureTopics,
   fetchSettings,
+  publisherOptions,
   partitionCount,
   KafkaPublisher,
   ScatterGatherAggregator,
@@ -16,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Admission, FixedLimit } from './admission/admission';
 import { GRADIENT_DEFAULTS, GradientLimit } from './admission/gradient-limit';
+import { LoopDelayProbe } from './admission/loop-delay';
 import { Gateway } from './gateway';
 import { createHttpServer } from './http/http.server';
 import { createKafkaIngress, type IngressRequest } from './kafka-ingress';
@@ -33,6 +35,7 @@ export class OpsRuntime {
   readonly catalog = new ServiceCatalog();
   readonly aggregator: ScatterGatherAggregator;
   readonly admission: Admission;
+  private readonly loopDelay = new LoopDelayProbe();
   readonly gateway: Gateway;
   readonly http: FastifyInstance;
   private readonly transport: KafkaTransport;
@@ -63,7 +66,7 @@ export class OpsRuntime {
     });
     this.transport = transport;
     this.fetch = fetchSettings(config.kafkaTuning);
-    this.publisher = new KafkaPublisher(transport.createProducer(), logger, config.kafkaTuning.lingerMs);
+    this.publisher = new KafkaPublisher(transport.createProducer(), logger, publisherOptions(config.kafkaTuning));
     const { topics } = config;
     const deadLetters = new DeadLetterQueue({
       publisher: this.publisher,
@@ -82,7 +85,7 @@ export class OpsRuntime {
         }
       },
     });
-    this.admission = createAdmission(config, metrics);
+    this.admission = createAdmission(config, metrics, this.loopDelay);
     this.gateway = new Gateway({
       catalog: this.catalog,
       aggregator: this.aggregator,
@@ -211,6 +214,7 @@ export class OpsRuntime {
     await this.publisher.close();
     await this.catalogSync.close();
     this.etcd.close();
+    this.loopDelay.stop();
     this.logger.info('ops stopped');
   }
 
@@ -292,7 +296,7 @@ export class OpsRuntime {
 }
 
 /** The admission limit of OPS_ADMISSION, reported to the metrics after every window. */
-function createAdmission(config: OpsConfig, metrics: OpsMetrics): Admission {
+function createAdmission(config: OpsConfig, metrics: OpsMetrics, loopDelay: LoopDelayProbe): Admission {
   const limit =
     config.admission === 'fixed'
       ? new FixedLimit(config.maxInFlight)
@@ -306,9 +310,11 @@ function createAdmission(config: OpsConfig, metrics: OpsMetrics): Admission {
   metrics.admissionLimit.set(limit.limit);
   return new Admission({
     limit,
+    loopDelay,
     onWindow: (value, window) => {
       metrics.admissionLimit.set(value);
       metrics.admissionLatency.set(window.latencyMs / 1000);
+      metrics.admissionLoopDelay.set((window.queueMs ?? 0) / 1000);
     },
   });
 }

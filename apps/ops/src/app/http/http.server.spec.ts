@@ -1,6 +1,8 @@
 import { ServiceCatalog } from '@gateway/discovery';
 import { ScatterGatherAggregator, type ChainReply } from '@gateway/messaging';
 import type { FastifyInstance } from 'fastify';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Admission, FixedLimit } from '../admission/admission';
 import { Gateway } from '../gateway';
@@ -9,6 +11,30 @@ import { FakeClock, InMemoryPublisher } from '@gateway/messaging/testing';
 import { createHttpServer } from './http.server';
 
 const MAX_BODY_BYTES = 1024;
+
+interface Sent {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+  reusedSocket: boolean;
+}
+
+/** One request over a real socket (the door is in front of Fastify only on a listening server). */
+function send(port: number, agent: Agent, body: string | undefined, method = 'POST', path = '/requests'): Promise<Sent> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, method, path, agent, headers: body ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, reusedSocket: req.reusedSocket }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 function ok(uid: string, service: string, result: unknown = { from: service }): ChainReply {
   return { uid, service, ok: true, result };
@@ -166,6 +192,52 @@ describe('HTTP API', () => {
       aggregator.offer(ok('next', 'chain1'));
       aggregator.offer(ok('next', 'chain2'));
       expect((await next).statusCode).toBe(200);
+    });
+
+    it('refuses at the door of a listening server, before Fastify, and keeps the connection for the next request', async () => {
+      const { app, publisher, aggregator, shed } = start({ limit: 1 });
+      const seenByFastify: string[] = [];
+      app.addHook('onRequest', (request, _reply, done) => {
+        seenByFastify.push(`${request.method} ${request.url}`);
+        done();
+      });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const held = send(port, agent, JSON.stringify({ uid: 'held', payload: 1 }));
+      await publisher.waitForMessages(2);
+      // Refused at the door: not JSON, yet OVERLOADED (the body is never read), on the one socket.
+      const agentB = new Agent({ keepAlive: true, maxSockets: 1 });
+      const refused = await send(port, agentB, '{"no');
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(JSON.parse(refused.body)).toEqual({
+        error: { code: 'OVERLOADED', message: 'ops runs 1 requests at once, its limit now; try again shortly' },
+      });
+      expect(shed.count).toBe(1);
+      expect(seenByFastify).toEqual(['POST /requests']);
+      aggregator.offer(ok('held', 'chain1'));
+      aggregator.offer(ok('held', 'chain2'));
+      expect((await held).status).toBe(200);
+      // The permit came back and the refused client's connection still serves.
+      const next = send(port, agentB, JSON.stringify({ uid: 'next', payload: 1 }));
+      await publisher.waitForMessages(4);
+      aggregator.offer(ok('next', 'chain1'));
+      aggregator.offer(ok('next', 'chain2'));
+      const answered = await next;
+      expect(answered.status).toBe(200);
+      expect(answered.reusedSocket).toBe(true);
+      // Other routes and methods pass the door untouched, even at the limit.
+      const heldAgain = send(port, agent, JSON.stringify({ uid: 'held-2', payload: 1 }));
+      await publisher.waitForMessages(6);
+      expect((await send(port, agentB, undefined, 'GET', '/requests')).status).toBe(404);
+      expect((await send(port, agentB, undefined, 'GET', '/healthz')).status).toBe(200);
+      aggregator.offer(ok('held-2', 'chain1'));
+      aggregator.offer(ok('held-2', 'chain2'));
+      expect((await heldAgain).status).toBe(200);
+      agent.destroy();
+      agentB.destroy();
     });
 
     it('gives the permit of a refused body (400, 413) back', async () => {

@@ -1,12 +1,12 @@
+import { createServer } from 'node:http';
 import type { ServiceCatalog } from '@gateway/discovery';
 import { SpanKind, startSpan, traceHeaders, traceIdOf, validateOpsRequest, type OpsRequest } from '@gateway/messaging';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { Permit } from '../admission/admission';
 import type { Gateway } from '../gateway';
-import { GatewayErrorCodes } from '../gateway.errors';
 import type { OpsMetrics } from '../ops.metrics';
 import { errorBody, fromFastifyError, httpStatusOf } from './http.errors';
+import { Door } from './door';
 import { registerOpenApi } from './openapi';
 import { endSpan } from '../request-span';
 import { getServicesSchema, healthzSchema, metricsSchema, postRequestsSchema, readyzSchema } from './route.schemas';
@@ -26,13 +26,17 @@ export interface HttpServerOptions {
   onShed?: () => void;
 }
 
-/** What an overloaded client is told to wait before it tries again (contract §8 `Retry-After`), in seconds. */
-export const RETRY_AFTER_SECONDS = 1;
-
 /** The HTTP API of contract §4. */
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const { gateway, catalog, metrics } = options;
+  // Admission happens at the door, before Fastify sees the request (door.ts): a refusal there is a
+  // few prepared bytes. Requests that do not come through a server (inject) are admitted in onRequest.
+  const door = new Door({ gate: gateway, onShed: options.onShed });
   const app = Fastify({
+    serverFactory: (handler) =>
+      createServer((req, res) => {
+        if (!door.enter(req, res)) handler(req, res);
+      }),
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino's extra generic parameters.
     loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
     disableRequestLogging: true,
@@ -52,8 +56,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url}`)));
 
   // A request is admitted (or refused) before its body is read: a refusal costs ops next to nothing.
-  const permits = new WeakMap<FastifyRequest, Permit>();
-  const releaseUnused = (request: FastifyRequest): void => permits.get(request)?.release('ignored');
+  const releaseUnused = (request: FastifyRequest): void => door.permitOf(request.raw)?.release('ignored');
 
   registerOpenApi(app);
   // Routes in a plugin registered after the OpenAPI plugin, so it sees every one of them.
@@ -62,20 +65,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       '/requests',
       {
         schema: postRequestsSchema,
+        // Admitted at the door already, unless injected without a server: then here, the same way.
         onRequest: (request, reply, done) => {
-          const permit = gateway.admit();
-          if (permit) {
-            permits.set(request, permit);
-            done();
-            return;
-          }
-          if (!gateway.accepting) {
-            void reply.status(503).send(errorBody(GatewayErrorCodes.SHUTTING_DOWN, 'ops is shutting down'));
-            return;
-          }
-          options.onShed?.();
-          const message = `ops runs ${gateway.admissionLimit} requests at once, its limit now; try again shortly`;
-          void reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(errorBody(GatewayErrorCodes.OVERLOADED, message));
+          if (door.admit(request.raw, reply.raw)) done();
+          else reply.hijack();
         },
         // Released by the gateway once the answer is formed; these catch a body refused (400, 413)
         // or a client gone before its request was submitted.
@@ -99,7 +92,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
           'url.path': '/requests',
         });
         const trace = { headers: traceHeaders(span), traceId: traceIdOf(span) };
-        const answer = await gateway.submit(request.body, 'http', trace, { permit: permits.get(request) }).answer;
+        const answer = await gateway.submit(request.body, 'http', trace, { permit: door.permitOf(request.raw) }).answer;
         const status = httpStatusOf(answer);
         endSpan(span, answer, status);
         return reply.status(status).headers(trace.headers).send(answer);

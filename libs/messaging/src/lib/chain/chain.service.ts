@@ -15,7 +15,7 @@ import { createLogger } from '../logging/logger';
 import type { InboundMessage } from '../ports/inbound-message';
 import { HealthServer } from '../observability/health.server';
 import { SpanKind, SpanStatusCode, startSpan, traceHeaders, traceIdOf, type Span, setupTracing } from '../observability/tracing';
-import { fetchSettings } from '../config/common.config';
+import { fetchSettings, publisherOptions } from '../config/common.config';
 import { readChainConfig, type ChainConfig } from './chain.config';
 import { ChainMetrics } from './chain.metrics';
 import { withTimeLimit } from './handler-time-limit';
@@ -85,7 +85,7 @@ export class ChainService {
       logger: this.logger,
     });
     const tuning = this.config.kafkaTuning;
-    this.publisher = new KafkaPublisher(this.transport.createProducer(), this.logger, tuning.lingerMs);
+    this.publisher = new KafkaPublisher(this.transport.createProducer(), this.logger, publisherOptions(tuning));
     const metrics = (this.metrics = new ChainMetrics(options.name));
     const deadLetters = new DeadLetterQueue({
       publisher: this.publisher,

@@ -1,5 +1,6 @@
 import { topicNames, type TopicNames } from '../contract/headers';
 import { KAFKA_CLIENTS, type FetchSettings, type KafkaClientName } from '../ports/kafka-transport.port';
+import type { PublisherOptions } from '../kafka/kafka.publisher';
 import { readChoice, readInt, readList, readMatching, type Env } from './env';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -31,6 +32,8 @@ export interface CommonConfig {
 export interface KafkaTuning {
   /** Publishes within this many ms go out in one request (KAFKA_LINGER_MS, default 1; 0: one per event-loop turn). */
   lingerMs: number;
+  /** Produce requests a publisher has out at once; more publishes wait and go together in the next (KAFKA_PRODUCE_IN_FLIGHT, default 1; 0: no bound). */
+  produceInFlight: number;
   /** A fetch waits for this many bytes … (KAFKA_FETCH_MIN_BYTES, default 1) */
   fetchMinBytes: number;
   /** … or this many ms, whichever first (KAFKA_FETCH_MAX_WAIT_MS, default 100). */
@@ -61,12 +64,18 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     topics: topicNames(topicPrefix),
     kafkaTuning: {
       lingerMs: readInt(env, 'KAFKA_LINGER_MS', 1, 0, 1000),
+      produceInFlight: readInt(env, 'KAFKA_PRODUCE_IN_FLIGHT', 1, 0, 100),
       fetchMinBytes: readInt(env, 'KAFKA_FETCH_MIN_BYTES', 1, 1, 64 * 1024 * 1024),
       fetchMaxWaitMs: readInt(env, 'KAFKA_FETCH_MAX_WAIT_MS', 100, 1, 10_000),
       fetchPacingMs: readInt(env, 'KAFKA_FETCH_PACING_MS', 2, 0, 1000),
     },
     discoveryPrefix: readMatching(env, 'DISCOVERY_PREFIX', '/services/', /^\/([A-Za-z0-9._-]+\/)*$/, 'a key prefix like /services/'),
   };
+}
+
+/** A publisher's batching from the service's Kafka tuning. */
+export function publisherOptions(tuning: KafkaTuning): PublisherOptions {
+  return { lingerMs: tuning.lingerMs, maxInFlight: tuning.produceInFlight };
 }
 
 /** A consumer's fetch settings from the service's Kafka tuning. */

@@ -53,7 +53,7 @@ const silent = pino({ level: 'silent' });
 describe('KafkaPublisher linger', () => {
   it('sends a lone publish on the next turn, without lingering', async () => {
     const { producer, sends } = fakeProducer();
-    const publisher = new KafkaPublisher(producer, silent, 50);
+    const publisher = new KafkaPublisher(producer, silent, { lingerMs: 50 });
     const started = performance.now();
     await publisher.publish([message('a')]);
     expect(sends).toHaveLength(1);
@@ -62,7 +62,7 @@ describe('KafkaPublisher linger', () => {
 
   it('while busy, lingers and gathers the publishes of that time into one request', async () => {
     const { producer, sends } = fakeProducer();
-    const publisher = new KafkaPublisher(producer, silent, 30);
+    const publisher = new KafkaPublisher(producer, silent, { lingerMs: 30 });
     await publisher.publish([message('first')]); // idle: out at once, and now the publisher is busy
     const lingered = publisher.publish([message('a')]);
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -74,7 +74,7 @@ describe('KafkaPublisher linger', () => {
 
   it('with lingerMs 0, sends every turn', async () => {
     const { producer, sends } = fakeProducer();
-    const publisher = new KafkaPublisher(producer, silent, 0);
+    const publisher = new KafkaPublisher(producer, silent, { lingerMs: 0 });
     await publisher.publish([message('a')]);
     await publisher.publish([message('b')]);
     expect(sends.map((s) => s.messages)).toEqual([1, 1]);
@@ -85,7 +85,7 @@ describe('KafkaPublisher linger', () => {
 describe('KafkaPublisher failures', () => {
   it('rejects every caller of a failed request with KAFKA_UNAVAILABLE, naming the topics', async () => {
     const { producer } = fakeProducer(new Error('connection refused'));
-    const publisher = new KafkaPublisher(producer, silent, 0);
+    const publisher = new KafkaPublisher(producer, silent, { lingerMs: 0 });
     const results = await Promise.allSettled([
       publisher.publish([message('a')]),
       publisher.publish([{ topic: 'u', key: 'b', value: 'v' }]),
@@ -99,17 +99,84 @@ describe('KafkaPublisher failures', () => {
 
   it('rejects a request the broker refused with PUBLISH_REFUSED (not retriable)', async () => {
     const { producer } = fakeProducer(Object.assign(new Error('message too large'), { refused: true }));
-    const publisher = new KafkaPublisher(producer, silent, 0);
+    const publisher = new KafkaPublisher(producer, silent, { lingerMs: 0 });
     await expect(publisher.publish([message('a')])).rejects.toMatchObject({ code: 'MSG_PUBLISH_REFUSED', retriable: false });
   });
 
   it('refuses publishes after close, and sends what was queued before it', async () => {
     const { producer, sends } = fakeProducer();
-    const publisher = new KafkaPublisher(producer, silent, 0);
+    const publisher = new KafkaPublisher(producer, silent, { lingerMs: 0 });
     const queued = publisher.publish([message('a')]);
     await publisher.close();
     await queued;
     expect(sends).toHaveLength(1);
     await expect(publisher.publish([message('b')])).rejects.toMatchObject({ code: 'MSG_CLOSED' });
+  });
+});
+
+describe('KafkaPublisher in-flight bound', () => {
+  /** A client whose produce requests are answered only when the test says so. */
+  function heldProducer() {
+    const sends: number[] = [];
+    const answers: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+    const producer: ProduceClient = {
+      connected: true,
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      send: (messages) => {
+        sends.push(messages.length);
+        return new Promise<void>((resolve, reject) => answers.push({ resolve, reject }));
+      },
+      isRefusal: () => false,
+    };
+    return { producer, sends, answerNext: () => answers.shift()?.resolve(), failNext: (error: Error) => answers.shift()?.reject(error) };
+  }
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('keeps at most maxInFlight requests out; what comes meanwhile goes together in the next', async () => {
+    const { producer, sends, answerNext } = heldProducer();
+    const publisher = new KafkaPublisher(producer, silent, { maxInFlight: 1 });
+    const first = publisher.publish([message('a')]);
+    await turn();
+    const later = [publisher.publish([message('b')]), publisher.publish([message('c')])];
+    await turn();
+    const last = publisher.publish([message('d'), message('e')]);
+    await turn();
+    expect(sends).toEqual([1]);
+    answerNext();
+    await first;
+    await turn();
+    expect(sends).toEqual([1, 4]);
+    answerNext();
+    await Promise.all([...later, last]);
+  });
+
+  it('sends every turn without a bound (maxInFlight 0)', async () => {
+    const { producer, sends, answerNext } = heldProducer();
+    const publisher = new KafkaPublisher(producer, silent, { maxInFlight: 0 });
+    const all = [publisher.publish([message('a')])];
+    await turn();
+    all.push(publisher.publish([message('b')]));
+    await turn();
+    expect(sends).toEqual([1, 1]);
+    answerNext();
+    answerNext();
+    await Promise.all(all);
+  });
+
+  it('a failed request frees its place: what waited for it goes out in the next and settles on its own', async () => {
+    const { producer, sends, answerNext, failNext } = heldProducer();
+    const publisher = new KafkaPublisher(producer, silent, { maxInFlight: 1 });
+    const failed = publisher.publish([message('a')]);
+    await turn();
+    const next = publisher.publish([message('b')]);
+    await turn();
+    expect(sends).toEqual([1]);
+    failNext(new Error('broker gone'));
+    await expect(failed).rejects.toThrow(/broker gone/);
+    await turn();
+    answerNext();
+    await expect(next).resolves.toBeUndefined();
+    expect(sends).toEqual([1, 1]);
   });
 });

@@ -9,6 +9,16 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
+/** Options of {@link KafkaPublisher}. */
+export interface PublisherOptions {
+  /** How long a busy publisher gathers publishes into one request, in ms (default 0: one per event-loop turn). */
+  lingerMs?: number;
+  /** Largest produce request, in bytes (default 512 KiB; the broker's default `message.max.bytes` is 1 MiB). */
+  maxBatchBytes?: number;
+  /** Produce requests out at once at most (default 0: no bound). */
+  maxInFlight?: number;
+}
+
 /** The publisher counts as busy (and lingers) while its previous produce request is this recent. */
 export const BUSY_WINDOW_MS = 10;
 
@@ -17,7 +27,10 @@ export const BUSY_WINDOW_MS = 10;
  * event-loop turn go out in a single produce request (acks from all in-sync replicas), and each
  * caller's promise settles with its batch. While busy — the previous request went out less than
  * {@link BUSY_WINDOW_MS} ago — it lingers `lingerMs` to gather more into the request; an idle
- * publisher sends on the next turn, so a lone request pays no linger.
+ * publisher sends on the next turn, so a lone request pays no linger. At most `maxInFlight` produce
+ * requests are out at once: what is published meanwhile waits for one of them to be answered and
+ * goes out together in the next, so the busier the publisher, the fuller its requests, and the
+ * number of requests (each a system call and a wake-up of the broker) does not grow with the load.
  */
 export class KafkaPublisher implements Publisher {
   private queue: Waiter[] = [];
@@ -26,15 +39,22 @@ export class KafkaPublisher implements Publisher {
   private closed = false;
   private inFlightBatches = new Set<Promise<void>>();
   private lastSendAt = Number.NEGATIVE_INFINITY;
+  /** A flush found `maxInFlight` requests out: the next answer flushes. */
+  private flushWaiting = false;
 
-  /** `lingerMs`: how long a busy publisher gathers publishes into one request (0: one per event-loop turn). */
+  private readonly lingerMs: number;
+  private readonly maxBatchBytes: number;
+  private readonly maxInFlight: number;
+
   constructor(
     private readonly producer: ProduceClient,
     private readonly logger: Logger,
-    private readonly lingerMs = 0,
-    /** Largest produce request, in bytes (the broker's default `message.max.bytes` is 1 MiB). */
-    private readonly maxBatchBytes = 512 * 1024,
-  ) {}
+    options: PublisherOptions = {},
+  ) {
+    this.lingerMs = options.lingerMs ?? 0;
+    this.maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
+    this.maxInFlight = options.maxInFlight ?? 0;
+  }
 
   /** True while the producer holds a connection to the cluster. */
   get connected(): boolean {
@@ -76,6 +96,10 @@ export class KafkaPublisher implements Publisher {
     this.flushScheduled = false;
     const waiters = this.queue;
     if (waiters.length === 0) return;
+    if (this.maxInFlight > 0 && this.inFlightBatches.size >= this.maxInFlight && !this.closed) {
+      this.flushWaiting = true;
+      return;
+    }
     this.queue = [];
     this.lastSendAt = performance.now();
     for (const chunk of chunkWaiters(waiters, this.maxBatchBytes)) this.send(chunk);
@@ -101,7 +125,13 @@ export class KafkaPublisher implements Publisher {
           waiters.forEach((w) => w.reject(error));
         },
       )
-      .finally(() => this.inFlightBatches.delete(batch));
+      .finally(() => {
+        this.inFlightBatches.delete(batch);
+        if (this.flushWaiting) {
+          this.flushWaiting = false;
+          this.flush();
+        }
+      });
     this.inFlightBatches.add(batch);
   }
 }

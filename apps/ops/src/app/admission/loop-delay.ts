@@ -1,0 +1,71 @@
+/**
+ * How long a request waits before ops can look at it: the delay of ops' event loop. A request that
+ * arrives while the loop is busy sits in the kernel until the loop comes round, and no latency
+ * measured from admission onwards sees that wait. Admission adds it to what it learns from
+ * (docs/admission.md).
+ */
+export interface LoopDelay {
+  /** The loop's delay in the period since the previous call, in ms (a high percentile); starts a new period. */
+  take(): number;
+}
+
+/** Options of {@link LoopDelayProbe}. */
+export interface LoopDelayProbeOptions {
+  /** How often the probe's timer asks to run, in ms (default 5). */
+  intervalMs?: number;
+  /** The percentile of a period's delays {@link LoopDelayProbe.take} gives (default 0.9). */
+  percentile?: number;
+}
+
+/** Delays kept per period at most; a period longer than this many ticks keeps its latest. */
+const MAX_SAMPLES = 512;
+
+/**
+ * Measures the loop's delay with a repeating timer: each tick records how much later than asked it
+ * ran. A loop so busy that the tick has not run yet counts the wait so far too, so a stalled loop
+ * reads as stalled, not as quiet. The timer does not keep the process alive.
+ */
+export class LoopDelayProbe implements LoopDelay {
+  private readonly intervalMs: number;
+  private readonly percentile: number;
+  private samples: number[] = [];
+  private last = performance.now();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(options: LoopDelayProbeOptions = {}) {
+    this.intervalMs = options.intervalMs ?? 5;
+    this.percentile = options.percentile ?? 0.9;
+    if (!(this.intervalMs >= 1 && this.percentile > 0 && this.percentile <= 1))
+      throw new RangeError('loop delay probe settings out of range');
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  take(): number {
+    const pending = performance.now() - this.last - this.intervalMs;
+    const samples = this.samples;
+    this.samples = [];
+    if (pending > 0) samples.push(pending);
+    return percentileOf(samples, this.percentile);
+  }
+
+  /** Stops the timer. */
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    const delay = Math.max(0, now - this.last - this.intervalMs);
+    this.last = now;
+    if (this.samples.length >= MAX_SAMPLES) this.samples.shift();
+    this.samples.push(delay);
+  }
+}
+
+/** The `p` percentile (0–1] of `values` (nearest rank), 0 for none. Sorts `values`. */
+export function percentileOf(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  values.sort((a, b) => a - b);
+  return values[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)] ?? 0;
+}

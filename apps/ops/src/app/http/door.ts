@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Permit } from '../admission/admission';
+import { GatewayErrorCodes } from '../gateway.errors';
+import { errorBody } from './http.errors';
+
+/** What an overloaded client is told to wait before it tries again (contract §8 `Retry-After`), in seconds. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/** What the door asks: a permit now, whether ops still takes requests, and the limit to name. */
+export interface DoorGate {
+  admit(): Permit | undefined;
+  readonly accepting: boolean;
+  readonly admissionLimit: number;
+}
+
+/** Options of {@link Door}. */
+export interface DoorOptions {
+  gate: DoorGate;
+  /** Called for every request refused because ops is at its admission limit. */
+  onShed?: () => void;
+}
+
+/**
+ * Admission at the door of the HTTP server, before the framework sees the request: a `POST
+ * /requests` gets its permit here, from the raw request's method and path, and a refusal is
+ * written at once from prepared bytes — no routing, no request objects, no body read, no
+ * serialisation — so that shedding costs ops next to nothing when it matters most (contract §8).
+ * Anything else passes through untouched.
+ */
+export class Door {
+  private readonly permits = new WeakMap<IncomingMessage, Permit>();
+  private overloaded: { limit: number; body: Buffer } | undefined;
+  private shuttingDown: Buffer | undefined;
+
+  constructor(private readonly options: DoorOptions) {}
+
+  /**
+   * Admits or refuses `req` when it is a `POST /requests`. Returns true when it answered (the
+   * caller must not go on), false when the request is to be handled as usual.
+   */
+  enter(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'POST' || !isRequestsPath(req.url)) return false;
+    return !this.admit(req, res);
+  }
+
+  /**
+   * Gives `req` a permit (kept for {@link permitOf}; true) or writes the refusal to `res` (false):
+   * 503 `OVERLOADED` with `Retry-After` at the limit, 503 `SHUTTING_DOWN` once ops closes. A
+   * request admitted already keeps its permit.
+   */
+  admit(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.permits.has(req)) return true;
+    const { gate } = this.options;
+    const permit = gate.admit();
+    if (permit) {
+      this.permits.set(req, permit);
+      return true;
+    }
+    if (!gate.accepting) {
+      this.shuttingDown ??= Buffer.from(JSON.stringify(errorBody(GatewayErrorCodes.SHUTTING_DOWN, 'ops is shutting down')));
+      refuse(res, this.shuttingDown, false);
+      return false;
+    }
+    this.options.onShed?.();
+    refuse(res, this.overloadedBody(gate.admissionLimit), true);
+    return false;
+  }
+
+  /** The permit `req` was admitted with, if it was. */
+  permitOf(req: IncomingMessage): Permit | undefined {
+    return this.permits.get(req);
+  }
+
+  /** The OVERLOADED body for this limit, built once per limit value. */
+  private overloadedBody(limit: number): Buffer {
+    if (this.overloaded?.limit !== limit) {
+      const message = `ops runs ${limit} requests at once, its limit now; try again shortly`;
+      this.overloaded = { limit, body: Buffer.from(JSON.stringify(errorBody(GatewayErrorCodes.OVERLOADED, message))) };
+    }
+    return this.overloaded.body;
+  }
+}
+
+/** `/requests`, with or without a query string (how the framework routes it too). */
+function isRequestsPath(url: string | undefined): boolean {
+  if (!url?.startsWith('/requests')) return false;
+  return url.length === 9 || url.charCodeAt(9) === 63; // '?'
+}
+
+/**
+ * A 503 from prepared bytes. The connection is kept open: the unread body is discarded by the
+ * server once the answer is sent, so a client that retries reuses it instead of opening another.
+ */
+function refuse(res: ServerResponse, body: Buffer, retryAfter: boolean): void {
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': body.length,
+  };
+  if (retryAfter) headers['retry-after'] = RETRY_AFTER_SECONDS;
+  res.writeHead(503, headers);
+  res.end(body);
+}
