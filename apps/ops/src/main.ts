@@ -1,4 +1,4 @@
-import { createLogger, installShutdown, setupTracing, type Tracing } from '@gateway/messaging';
+import { createLogger, installShutdown, isKafkaThread, runKafkaThread, setupTracing, type Tracing } from '@gateway/messaging';
 import { readOpsConfig } from './app/ops.config';
 import { OpsRuntime } from './app/ops.runtime';
 
@@ -18,7 +18,14 @@ async function main(): Promise<void> {
     process.stderr.write(`ops: invalid configuration: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const runtime = new OpsRuntime(config, logger);
+  // The Kafka thread (OPS_KAFKA_THREAD) runs this same bundle; it must die with ops.
+  const runtime = new OpsRuntime(config, logger, {
+    kafkaThreadEntry: __filename,
+    onKafkaThreadExit: (error) => {
+      logger.fatal({ err: error }, 'the Kafka thread ended: ops cannot reach Kafka any more');
+      process.exit(1);
+    },
+  });
   installShutdown(logger, () => runtime.close().finally(() => tracing.shutdown()), config.shutdownGraceMs);
   try {
     await runtime.start();
@@ -29,4 +36,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (isKafkaThread()) runKafkaThread();
+else void main();

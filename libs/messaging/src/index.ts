@@ -39,6 +39,7 @@ export * from './lib/kafka/kafka.publisher';
 export * from './lib/kafka/key-hash.partitioner';
 export * from './lib/kafka/message-consumer';
 export * from './lib/kafka/topic-admin';
+export * from './lib/kafka/thread/kafka-thread';
 
 // Observability.
 export * from './lib/observability/health.server';

@@ -31,6 +31,8 @@ export interface OpsConfig extends CommonConfig {
   maxClockSkewMs: number;
   /** Connections the kernel queues for ops' HTTP listener before accepting (OPS_HTTP_BACKLOG, default 4096; capped by net.core.somaxconn). */
   httpBacklog: number;
+  /** The Kafka clients run on a thread of their own, off the loop that serves HTTP (OPS_KAFKA_THREAD, default true). */
+  kafkaThread: boolean;
   /** Largest HTTP body, in bytes (OPS_MAX_BODY_BYTES, default 1 MiB): larger gets 413. */
   maxBodyBytes: number;
   instanceId: string;
@@ -62,6 +64,7 @@ export function readOpsConfig(env: Env = process.env): OpsConfig {
     admissionTolerance: readNumber(env, 'OPS_ADMISSION_TOLERANCE', 3, 1, 100),
     maxClockSkewMs: readInt(env, 'OPS_MAX_CLOCK_SKEW_MS', 500, 0, 600_000),
     httpBacklog: readInt(env, 'OPS_HTTP_BACKLOG', 4096, 1, 65_535),
+    kafkaThread: readChoice(env, 'OPS_KAFKA_THREAD', 'true', ['true', 'false'] as const) === 'true',
     maxBodyBytes: readInt(env, 'OPS_MAX_BODY_BYTES', 1024 * 1024, 64, 64 * 1024 * 1024),
     instanceId: readString(env, 'INSTANCE_ID', `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`),
     leaseTtlSeconds: readInt(env, 'LEASE_TTL_SECONDS', 10, 2, 3600),

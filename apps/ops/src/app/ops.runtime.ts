@@ -1,6 +1,7 @@
 import { CatalogSync, createEtcdClient, PartitionClaim, ServiceCatalog, ServiceRegistration, type Etcd3 } from '@gateway/discovery';
 import {
   createKafkaTransport,
+  startKafkaThread,
   DeadLetterQueue,
   ensureTopics,
   fetchSettings,
@@ -24,6 +25,14 @@ import { createKafkaIngress, type IngressRequest } from './kafka-ingress';
 import type { OpsConfig } from './ops.config';
 import { OpsMetrics } from './ops.metrics';
 import { createReplyListener } from './reply-listener';
+
+/** Where ops' Kafka thread comes from (OPS_KAFKA_THREAD): without it, the clients run on the main thread. */
+export interface KafkaThreadSettings {
+  /** The script the thread runs: ops' bundle, whose entry point runs the thread's work there. */
+  kafkaThreadEntry: string;
+  /** The thread ended: ops can no longer reach Kafka. */
+  onKafkaThreadExit: (error: Error) => void;
+}
 
 /**
  * Everything ops runs, wired together: Kafka publisher and consumers, the etcd catalog and its own
@@ -56,14 +65,20 @@ export class OpsRuntime {
   constructor(
     readonly config: OpsConfig,
     private readonly logger: Logger,
+    thread?: KafkaThreadSettings,
   ) {
     const { metrics } = this;
-    const transport = createKafkaTransport({
-      client: config.kafkaClient,
-      brokers: config.kafkaBrokers,
-      clientId: `ops-${config.instanceId}`,
-      logger,
-    });
+    const clientOptions = { client: config.kafkaClient, brokers: config.kafkaBrokers, clientId: `ops-${config.instanceId}`, logger };
+    const transport =
+      config.kafkaThread && thread
+        ? startKafkaThread({
+            ...clientOptions,
+            entry: thread.kafkaThreadEntry,
+            service: 'ops',
+            logLevel: config.logLevel,
+            onExit: thread.onKafkaThreadExit,
+          })
+        : createKafkaTransport(clientOptions);
     this.transport = transport;
     this.fetch = fetchSettings(config.kafkaTuning);
     this.publisher = new KafkaPublisher(transport.createProducer(), logger, publisherOptions(config.kafkaTuning));
