@@ -28,12 +28,12 @@ export class OpsMetrics {
   });
   readonly admissionLatency = new Gauge({
     name: 'ops_admission_window_latency_seconds',
-    help: 'The latency of the last admission window, which the limit learns from: p90 of complete aggregates plus the event loop delay',
+    help: 'The latency (p90 of complete aggregates) of the last admission window, which the limit learns from',
     registers: [this.registry],
   });
-  readonly admissionLoopDelay = new Gauge({
-    name: 'ops_admission_loop_delay_seconds',
-    help: "The event loop's delay (p90) in the last admission window: how long a request waited before ops could see it",
+  readonly loopDelay = new Gauge({
+    name: 'ops_event_loop_delay_seconds',
+    help: "How late ops' HTTP event loop ran (p90 since the previous scrape): how long a request waited before ops could see it",
     registers: [this.registry],
   });
   readonly admissionWaiting = new Gauge({

@@ -18,7 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Admission, FixedLimit } from './admission/admission';
 import { GRADIENT_DEFAULTS, GradientLimit } from './admission/gradient-limit';
-import { LoopDelayProbe } from './admission/loop-delay';
+import { LoopDelayProbe } from './loop-delay';
 import { Gateway } from './gateway';
 import { createHttpServer } from './http/http.server';
 import { createKafkaIngress, type IngressRequest } from './kafka-ingress';
@@ -100,7 +100,7 @@ export class OpsRuntime {
         }
       },
     });
-    this.admission = createAdmission(config, metrics, this.loopDelay);
+    this.admission = createAdmission(config, metrics);
     this.gateway = new Gateway({
       catalog: this.catalog,
       aggregator: this.aggregator,
@@ -304,6 +304,7 @@ export class OpsRuntime {
     const { metrics } = this;
     metrics.inFlight.set(this.gateway.inFlight);
     metrics.admissionWaiting.set(this.admission.waiting);
+    metrics.loopDelay.set(this.loopDelay.take() / 1000);
     metrics.catalogServices.set(this.catalog.chainServices().length);
     metrics.catalogStaleness.set(this.catalogSync.stalenessSeconds());
     metrics.ready.set(this.readinessProblems().length === 0 ? 1 : 0);
@@ -311,7 +312,7 @@ export class OpsRuntime {
 }
 
 /** The admission limit of OPS_ADMISSION, reported to the metrics after every window. */
-function createAdmission(config: OpsConfig, metrics: OpsMetrics, loopDelay: LoopDelayProbe): Admission {
+function createAdmission(config: OpsConfig, metrics: OpsMetrics): Admission {
   const limit =
     config.admission === 'fixed'
       ? new FixedLimit(config.maxInFlight)
@@ -325,11 +326,9 @@ function createAdmission(config: OpsConfig, metrics: OpsMetrics, loopDelay: Loop
   metrics.admissionLimit.set(limit.limit);
   return new Admission({
     limit,
-    loopDelay,
     onWindow: (value, window) => {
       metrics.admissionLimit.set(value);
       metrics.admissionLatency.set(window.latencyMs / 1000);
-      metrics.admissionLoopDelay.set((window.queueMs ?? 0) / 1000);
     },
   });
 }

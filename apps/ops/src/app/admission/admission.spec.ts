@@ -107,25 +107,7 @@ describe('Admission', () => {
     clock.advance(99);
     // Ten measured latencies of 100 ms each, the tenth closes the window (100 ms, 10 samples).
     for (const permit of permits.slice(10)) permit?.release('measured');
-    expect(limit.windows).toEqual([{ latencyMs: 100, maxInFlight: 20, queueMs: 0 }]);
-  });
-
-  it("adds the event loop's delay of the window to its latency: the wait before ops saw the requests", () => {
-    const clock = new FakeClock();
-    const limit = new RecordingLimit(100);
-    const delays = [7, 3];
-    const loopDelay = { take: () => delays.shift() ?? 0 };
-    const admission = new Admission({ limit, clock, windowMs: 10, minSamples: 1, loopDelay });
-    const first = admission.tryAcquire();
-    clock.advance(20);
-    first?.release('measured');
-    const second = admission.tryAcquire();
-    clock.advance(10);
-    second?.release('measured');
-    expect(limit.windows).toEqual([
-      { latencyMs: 27, maxInFlight: 1, queueMs: 7 },
-      { latencyMs: 13, maxInFlight: 1, queueMs: 3 },
-    ]);
+    expect(limit.windows).toEqual([{ latencyMs: 100, maxInFlight: 20 }]);
   });
 
   it('keeps a window open until it holds enough latencies; ignored releases are not latencies', () => {

@@ -1,6 +1,6 @@
 import type { AggregatorClock } from '@gateway/messaging';
 import type { LimitWindow } from './gradient-limit';
-import { percentileOf, type LoopDelay } from './loop-delay';
+import { percentileOf } from '../loop-delay';
 
 /** What decides the limit: {@link GradientLimit} (adaptive) or a fixed number (`OPS_ADMISSION=fixed`). */
 export interface ConcurrencyLimit {
@@ -33,11 +33,6 @@ export interface AdmissionOptions {
    * (default 0.1; rounded down, so a limit under 10 reserves nothing).
    */
   reservedForImmediate?: number;
-  /**
-   * The wait before ops sees a request (its event loop's delay), added to each window's latency:
-   * the queue in front of admission, which latencies measured from admission cannot see.
-   */
-  loopDelay?: LoopDelay;
   /** Called after every window with the new limit (metrics). */
   onWindow?: (limit: number, window: LimitWindow) => void;
 }
@@ -66,8 +61,7 @@ const realClock: AggregatorClock = {
  * asks with {@link tryAcquire} and is refused at once beyond the limit; the `ops.req` consumer
  * {@link acquire}s and waits, first come first served, until a permit frees or its deadline
  * passes. Every measured release feeds the latency of a window to the limit, which is how an
- * adaptive limit learns; with a {@link LoopDelay}, the window's latency includes the wait before
- * ops saw the request.
+ * adaptive limit learns.
  */
 export class Admission {
   private running = 0;
@@ -182,11 +176,9 @@ export class Admission {
     this.samples.push(latencyMs);
     const now = this.clock.now();
     if (now - this.windowStart < this.windowMs || this.samples.length < this.minSamples) return;
-    const queueMs = this.options.loopDelay?.take() ?? 0;
     const window: LimitWindow = {
-      latencyMs: Math.max(0.01, percentileOf(this.samples, this.percentile) + queueMs),
+      latencyMs: Math.max(0.01, percentileOf(this.samples, this.percentile)),
       maxInFlight: this.windowPeak,
-      queueMs,
     };
     this.samples = [];
     this.windowStart = now;

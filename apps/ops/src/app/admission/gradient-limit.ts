@@ -28,8 +28,6 @@ export interface LimitWindow {
   latencyMs: number;
   /** The most requests in flight at once during the window. */
   maxInFlight: number;
-  /** How long requests waited before ops saw them (its event loop's delay), ms; included in `latencyMs`. */
-  queueMs?: number;
 }
 
 /** The defaults of {@link GradientLimit} (docs/admission.md explains each). */

@@ -212,6 +212,7 @@ describe('HTTP API', () => {
       expect(refused.status).toBe(503);
       expect(refused.headers['retry-after']).toBe('1');
       expect(refused.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(refused.headers['keep-alive']).toBe('timeout=72');
       expect(JSON.parse(refused.body)).toEqual({
         error: { code: 'OVERLOADED', message: 'ops runs 1 requests at once, its limit now; try again shortly' },
       });

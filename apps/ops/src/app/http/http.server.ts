@@ -26,6 +26,9 @@ export interface HttpServerOptions {
   onShed?: () => void;
 }
 
+/** How long an idle keep-alive connection stays open, ms (Fastify's default). */
+export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
 /** The HTTP API of contract §4. */
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const { gateway, catalog, metrics } = options;
@@ -33,10 +36,15 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   // few prepared bytes. Requests that do not come through a server (inject) are admitted in onRequest.
   const door = new Door({ gate: gateway, onShed: options.onShed });
   const app = Fastify({
-    serverFactory: (handler) =>
-      createServer((req, res) => {
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => {
         if (!door.enter(req, res)) handler(req, res);
-      }),
+      });
+      // Fastify's own keep-alive for a server it makes (Node's default, 5 s, closes idle client
+      // connections so soon that a client reusing one as it closes sees ECONNRESET).
+      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      return server;
+    },
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino's extra generic parameters.
     loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
     disableRequestLogging: true,

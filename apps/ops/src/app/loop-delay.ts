@@ -1,8 +1,7 @@
 /**
  * How long a request waits before ops can look at it: the delay of ops' event loop. A request that
  * arrives while the loop is busy sits in the kernel until the loop comes round, and no latency
- * measured from admission onwards sees that wait. Admission adds it to what it learns from
- * (docs/admission.md).
+ * measured from the handler onwards sees that wait (`ops_event_loop_delay_seconds`, docs/metrics.md).
  */
 export interface LoopDelay {
   /** The loop's delay in the period since the previous call, in ms (a high percentile); starts a new period. */
@@ -17,8 +16,8 @@ export interface LoopDelayProbeOptions {
   percentile?: number;
 }
 
-/** Delays kept per period at most; a period longer than this many ticks keeps its latest. */
-const MAX_SAMPLES = 512;
+/** Delays kept per period at most (20 s of 5 ms ticks); a longer period keeps its latest. */
+const MAX_SAMPLES = 4096;
 
 /**
  * Measures the loop's delay with a repeating timer: each tick records how much later than asked it
@@ -28,7 +27,10 @@ const MAX_SAMPLES = 512;
 export class LoopDelayProbe implements LoopDelay {
   private readonly intervalMs: number;
   private readonly percentile: number;
-  private samples: number[] = [];
+  /** The period's delays, a ring of the latest {@link MAX_SAMPLES}. */
+  private readonly ring = new Float64Array(MAX_SAMPLES);
+  private count = 0;
+  private next = 0;
   private last = performance.now();
   private readonly timer: NodeJS.Timeout;
 
@@ -43,8 +45,9 @@ export class LoopDelayProbe implements LoopDelay {
 
   take(): number {
     const pending = performance.now() - this.last - this.intervalMs;
-    const samples = this.samples;
-    this.samples = [];
+    const samples = Array.from(this.ring.subarray(0, this.count));
+    this.count = 0;
+    this.next = 0;
     if (pending > 0) samples.push(pending);
     return percentileOf(samples, this.percentile);
   }
@@ -58,8 +61,9 @@ export class LoopDelayProbe implements LoopDelay {
     const now = performance.now();
     const delay = Math.max(0, now - this.last - this.intervalMs);
     this.last = now;
-    if (this.samples.length >= MAX_SAMPLES) this.samples.shift();
-    this.samples.push(delay);
+    this.ring[this.next] = delay;
+    this.next = (this.next + 1) % MAX_SAMPLES;
+    if (this.count < MAX_SAMPLES) this.count++;
   }
 }
 
