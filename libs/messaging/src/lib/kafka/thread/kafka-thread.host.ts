@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { InboundMessage } from '../../ports/inbound-message';
 import type { ConsumerSource, KafkaTransport, ProduceClient } from '../../ports/kafka-transport.port';
+import type { OutgoingMessage } from '../../ports/publisher.port';
 import type { FromKafkaThread, ThreadError, ThreadMessage, ToKafkaThread } from './kafka-thread.protocol';
 
 /** The end of a MessagePort the host talks through (a worker's `parentPort`, or a test's channel). */
@@ -74,7 +75,11 @@ export class KafkaThreadHost {
         this.answer(message.call, () => this.producer(message.id).client.connect());
         return;
       case 'send':
-        this.answer(message.call, () => this.producer(message.id).client.send(message.messages), this.producer(message.id).client);
+        this.answer(
+          message.call,
+          () => this.producer(message.id).client.send(message.messages.map(withBuffers)),
+          this.producer(message.id).client,
+        );
         return;
       case 'disconnect':
         this.answer(message.call, async () => {
@@ -167,6 +172,20 @@ export class KafkaThreadHost {
     if (!hosted) throw new Error(`no consumer ${id} on the Kafka thread`);
     return hosted;
   }
+}
+
+/**
+ * An outgoing message as the clients want it: a Buffer key or value crosses as a plain Uint8Array,
+ * which kafkajs does not take, so it is made a Buffer again (a view, no copy).
+ */
+function withBuffers(message: OutgoingMessage): OutgoingMessage {
+  const { key, value } = message;
+  if (!(key instanceof Uint8Array && !Buffer.isBuffer(key)) && !(value instanceof Uint8Array && !Buffer.isBuffer(value))) return message;
+  return { ...message, key: asBuffer(key), value: asBuffer(value) };
+}
+
+function asBuffer(data: string | Buffer | Uint8Array | null): string | Buffer | null {
+  return data instanceof Uint8Array && !Buffer.isBuffer(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : data;
 }
 
 /** A copy of the message whose bytes own their memory, so that only they cross (not the fetch's buffer they are views of). */

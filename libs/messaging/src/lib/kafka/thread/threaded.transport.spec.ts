@@ -117,6 +117,11 @@ describe('ThreadedTransport with its KafkaThreadHost (over a MessageChannel)', (
     expect(producer.connected).toBe(true);
     await producer.send([{ topic: 'a', key: 'u1', value: 'x', headers: { 'reply-to': 'r' } }]);
     expect(producers[0]?.sent).toEqual([[{ topic: 'a', key: 'u1', value: 'x', headers: { 'reply-to': 'r' } }]]);
+    // Bytes cross as a Uint8Array; the client gets a Buffer again (kafkajs takes nothing else).
+    await producer.send([{ topic: 'dlq', key: Buffer.from('k'), value: Buffer.from([0xff, 0x00]) }]);
+    const bytes = producers[0]?.sent[1]?.[0];
+    expect(Buffer.isBuffer(bytes?.key) && Buffer.isBuffer(bytes?.value)).toBe(true);
+    expect(bytes?.value).toEqual(Buffer.from([0xff, 0x00]));
     const fake = producers[0] as FakeProducer;
     fake.failWith = Object.assign(new Error('MESSAGE_TOO_LARGE'), { refused: true });
     const refused = await producer.send([{ topic: 'a', key: 'u2', value: 'y' }]).catch((error: unknown) => error);
