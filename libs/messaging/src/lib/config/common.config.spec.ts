@@ -46,10 +46,10 @@ describe('readCommonConfig', () => {
     });
   });
 
-  it('batches Kafka traffic by default (1 ms linger, 1 produce request in flight, 2 ms fetch pacing) and reads the tuning variables', () => {
+  it('batches Kafka traffic by default (1 ms linger, 2 ms fetch pacing, no bound on produce requests out) and reads the tuning variables', () => {
     expect(readCommonConfig({}).kafkaTuning).toEqual({
       lingerMs: 1,
-      produceInFlight: 1,
+      produceInFlight: 0,
       fetchMinBytes: 1,
       fetchMaxWaitMs: 100,
       fetchPacingMs: 2,
@@ -57,12 +57,12 @@ describe('readCommonConfig', () => {
     expect(
       readCommonConfig({
         KAFKA_LINGER_MS: '0',
-        KAFKA_PRODUCE_IN_FLIGHT: '0',
+        KAFKA_PRODUCE_IN_FLIGHT: '2',
         KAFKA_FETCH_MIN_BYTES: '4096',
         KAFKA_FETCH_MAX_WAIT_MS: '5',
         KAFKA_FETCH_PACING_MS: '0',
       }).kafkaTuning,
-    ).toEqual({ lingerMs: 0, produceInFlight: 0, fetchMinBytes: 4096, fetchMaxWaitMs: 5, fetchPacingMs: 0 });
+    ).toEqual({ lingerMs: 0, produceInFlight: 2, fetchMinBytes: 4096, fetchMaxWaitMs: 5, fetchPacingMs: 0 });
   });
 
   it('produces and consumes with @platformatic/kafka by default; KAFKA_CLIENT=kafkajs picks kafkajs', () => {

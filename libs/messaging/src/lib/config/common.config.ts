@@ -32,7 +32,7 @@ export interface CommonConfig {
 export interface KafkaTuning {
   /** Publishes within this many ms go out in one request (KAFKA_LINGER_MS, default 1; 0: one per event-loop turn). */
   lingerMs: number;
-  /** Produce requests a publisher has out at once; more publishes wait and go together in the next (KAFKA_PRODUCE_IN_FLIGHT, default 1; 0: no bound). */
+  /** Produce requests a publisher has out at once; more publishes wait and go together in the next (KAFKA_PRODUCE_IN_FLIGHT, default 0: no bound). */
   produceInFlight: number;
   /** A fetch waits for this many bytes … (KAFKA_FETCH_MIN_BYTES, default 1) */
   fetchMinBytes: number;
@@ -64,7 +64,7 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     topics: topicNames(topicPrefix),
     kafkaTuning: {
       lingerMs: readInt(env, 'KAFKA_LINGER_MS', 1, 0, 1000),
-      produceInFlight: readInt(env, 'KAFKA_PRODUCE_IN_FLIGHT', 1, 0, 100),
+      produceInFlight: readInt(env, 'KAFKA_PRODUCE_IN_FLIGHT', 0, 0, 100),
       fetchMinBytes: readInt(env, 'KAFKA_FETCH_MIN_BYTES', 1, 1, 64 * 1024 * 1024),
       fetchMaxWaitMs: readInt(env, 'KAFKA_FETCH_MAX_WAIT_MS', 100, 1, 10_000),
       fetchPacingMs: readInt(env, 'KAFKA_FETCH_PACING_MS', 2, 0, 1000),

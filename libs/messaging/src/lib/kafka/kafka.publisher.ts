@@ -27,8 +27,8 @@ export const BUSY_WINDOW_MS = 10;
  * event-loop turn go out in a single produce request (acks from all in-sync replicas), and each
  * caller's promise settles with its batch. While busy — the previous request went out less than
  * {@link BUSY_WINDOW_MS} ago — it lingers `lingerMs` to gather more into the request; an idle
- * publisher sends on the next turn, so a lone request pays no linger. At most `maxInFlight` produce
- * requests are out at once: what is published meanwhile waits for one of them to be answered and
+ * publisher sends on the next turn, so a lone request pays no linger. With `maxInFlight`, at most
+ * that many produce requests are out at once: what is published meanwhile waits for one of them to be answered and
  * goes out together in the next, so the busier the publisher, the fuller its requests, and the
  * number of requests (each a system call and a wake-up of the broker) does not grow with the load.
  */
