@@ -1,4 +1,4 @@
-import { LoopDelayProbe, percentileOf } from './loop-delay';
+import { LoopDelayProbe } from './loop-delay';
 
 function block(ms: number): void {
   const until = performance.now() + ms;
@@ -8,14 +8,6 @@ function block(ms: number): void {
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-describe('percentileOf', () => {
-  it('gives the nearest-rank percentile, 0 for no values', () => {
-    expect(percentileOf([], 0.9)).toBe(0);
-    expect(percentileOf([5, 1, 3, 2, 4, 6, 7, 8, 9, 10], 0.9)).toBe(9);
-    expect(percentileOf([4], 0.5)).toBe(4);
-  });
-});
 
 describe('LoopDelayProbe', () => {
   let probe: LoopDelayProbe | undefined;

@@ -1,12 +1,4 @@
-/**
- * How long a request waits before ops can look at it: the delay of ops' event loop. A request that
- * arrives while the loop is busy sits in the kernel until the loop comes round, and no latency
- * measured from the handler onwards sees that wait (`ops_event_loop_delay_seconds`, docs/metrics.md).
- */
-export interface LoopDelay {
-  /** The loop's delay in the period since the previous call, in ms (a high percentile); starts a new period. */
-  take(): number;
-}
+import { percentileOf } from './percentile';
 
 /** Options of {@link LoopDelayProbe}. */
 export interface LoopDelayProbeOptions {
@@ -20,11 +12,14 @@ export interface LoopDelayProbeOptions {
 const MAX_SAMPLES = 4096;
 
 /**
- * Measures the loop's delay with a repeating timer: each tick records how much later than asked it
+ * How long a request waits before ops can look at it: the delay of ops' event loop. A request that
+ * arrives while the loop is busy sits in the kernel until the loop comes round, and no latency
+ * measured from the handler onwards sees that wait (`ops_event_loop_delay_seconds`, docs/metrics.md).
+ * Measured with a repeating timer: each tick records how much later than asked it
  * ran. A loop so busy that the tick has not run yet counts the wait so far too, so a stalled loop
  * reads as stalled, not as quiet. The timer does not keep the process alive.
  */
-export class LoopDelayProbe implements LoopDelay {
+export class LoopDelayProbe {
   private readonly intervalMs: number;
   private readonly percentile: number;
   /** The period's delays, a ring of the latest {@link MAX_SAMPLES}. */
@@ -43,6 +38,7 @@ export class LoopDelayProbe implements LoopDelay {
     this.timer.unref();
   }
 
+  /** The loop's delay in the period since the previous call, in ms (a high percentile); starts a new period. */
   take(): number {
     const pending = performance.now() - this.last - this.intervalMs;
     const samples = Array.from(this.ring.subarray(0, this.count));
@@ -65,11 +61,4 @@ export class LoopDelayProbe implements LoopDelay {
     this.next = (this.next + 1) % MAX_SAMPLES;
     if (this.count < MAX_SAMPLES) this.count++;
   }
-}
-
-/** The `p` percentile (0–1] of `values` (nearest rank), 0 for none. Sorts `values`. */
-export function percentileOf(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  values.sort((a, b) => a - b);
-  return values[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)] ?? 0;
 }

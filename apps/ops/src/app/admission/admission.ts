@@ -1,6 +1,6 @@
 import type { AggregatorClock } from '@gateway/messaging';
 import type { LimitWindow } from './gradient-limit';
-import { percentileOf } from '../loop-delay';
+import { percentileOf } from '../percentile';
 
 /** What decides the limit: {@link GradientLimit} (adaptive) or a fixed number (`OPS_ADMISSION=fixed`). */
 export interface ConcurrencyLimit {

@@ -20,13 +20,13 @@ export interface ServicePort {
 
 /** An error of the Kafka thread, rebuilt on the service's side. */
 export class KafkaThreadError extends Error {
-  constructor(
-    error: ThreadError,
-    /** The broker refused the request itself. */
-    readonly refusal: boolean,
-  ) {
+  /** The broker refused the request itself. */
+  readonly refusal: boolean;
+
+  constructor(error: ThreadError) {
     super(error.message);
     this.name = error.name;
+    this.refusal = error.refusal;
   }
 }
 
@@ -105,7 +105,7 @@ export class ThreadedTransport implements KafkaTransport {
       const pending = this.calls.get(message.call);
       if (!pending) return;
       this.calls.delete(message.call);
-      if (message.error) pending.reject(new KafkaThreadError(message.error, message.error.refusal));
+      if (message.error) pending.reject(new KafkaThreadError(message.error));
       else pending.resolve();
       return;
     }
@@ -199,7 +199,7 @@ class ThreadConsumerSource implements ConsumerSource {
         this.up = message.up;
         return;
       case 'dead':
-        this.onDead?.(new KafkaThreadError(message.error, false));
+        this.onDead?.(new KafkaThreadError(message.error));
         return;
       case 'messages':
         if (this.closed) return;
