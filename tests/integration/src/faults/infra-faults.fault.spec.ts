@@ -31,7 +31,7 @@ describe('fault scenarios: Kafka and etcd', () => {
     before = await baseline(system);
   });
   afterEach(async () => {
-    await assertInvariants(system, ledger, before, 3000);
+    await assertInvariants(system, ledger, before, { marginMs: 3000 });
     // I6 "with no process restarted": the same processes as at the start.
     expect(system.allProcesses().map((p) => p.pid)).toEqual(pids);
   });

@@ -25,7 +25,7 @@ describe('fault scenarios: load and shutdown', () => {
     ledger = new Ledger();
     before = await baseline(system);
   });
-  afterEach(() => assertInvariants(system, ledger, before, 3000));
+  afterEach(() => assertInvariants(system, ledger, before, { marginMs: 3000 }));
 
   /** Samples ops' in-flight gauge every 50 ms until stopped; returns the highest value seen. */
   function sampleInFlight(): { stop: () => Promise<number> } {

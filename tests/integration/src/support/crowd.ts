@@ -1,4 +1,5 @@
-import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { Pool } from 'undici';
 import type { OpsAnswer } from '@gateway/messaging';
 import type { Ledger } from './ledger';
 
@@ -21,18 +22,32 @@ export interface CrowdResult {
 const BODY = (uid: string, timeoutMs: number) => JSON.stringify({ uid, payload: { sku: 'SKU-1', qty: 1, zip: '10115' }, timeoutMs });
 
 /**
+ * Most connections the crowd keeps open: twice ops' listen backlog (511) and sixteen times the
+ * capacity probe's 64 clients, so an accept queue that falls behind still shows (as waits and late
+ * answers), while the generator, which shares this process and the machine's two cores with the
+ * gateway, cannot spiral on its own: unbounded, once its event loop fell behind it opened a
+ * connection for every request it had not read the answer of, ran out of file descriptors and
+ * measured its own collapse (its loop seconds late, ops' at 30 ms).
+ */
+const MAX_CONNECTIONS = 1024;
+
+/**
  * HTTP clients as a crowd of independent users opens them: keep-alive connections reused when idle
- * and a new one opened whenever none is (no upper bound), like vegeta's default.
+ * and a new one opened whenever none is, up to {@link MAX_CONNECTIONS} (requests beyond wait for
+ * one, their wait in their latency). undici, whose client costs this shared process less per
+ * request than node:http's.
  */
 export class Crowd {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096 });
+  private readonly pool: Pool;
   private next = 0;
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly tag: string,
     private readonly ledger?: Ledger,
-  ) {}
+  ) {
+    this.pool = new Pool(url, { connections: MAX_CONNECTIONS, pipelining: 1, keepAliveTimeout: 60_000 });
+  }
 
   /** `concurrency` clients each sending its next request when the last is answered, for `ms`. */
   async closedLoop(concurrency: number, ms: number, timeoutMs: number): Promise<CrowdResult> {
@@ -66,8 +81,8 @@ export class Crowd {
     return result;
   }
 
-  close(): void {
-    this.agent.destroy();
+  close(): Promise<void> {
+    return this.pool.destroy();
   }
 
   private send(result: CrowdResult, timeoutMs: number): Promise<void> {
@@ -76,38 +91,28 @@ export class Crowd {
     this.ledger?.sent(uid, timeoutMs);
     const body = BODY(uid, timeoutMs);
     const started = Date.now();
-    return new Promise((resolve) => {
-      const req = request(
-        `${this.url}/requests`,
-        {
-          method: 'POST',
-          agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-          timeout: timeoutMs + 5000,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OpsAnswer & { error?: { code: string } };
-            const status = res.statusCode ?? 0;
-            // A request shed at the door carries no uid (its body was never read): refused, not answered wrongly.
-            if (answer.uid === undefined) this.ledger?.refused(uid);
-            this.ledger?.answered(uid, status, answer);
-            const outcome = answer.status === 'error' || answer.uid === undefined ? (answer.error?.code ?? 'error') : answer.status;
-            result.answers.push({ status, outcome, ms: Date.now() - started });
-            resolve();
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-      req.on('error', (error: NodeJS.ErrnoException) => {
+    return this.pool
+      .request({
+        path: '/requests',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        headersTimeout: timeoutMs + 5000,
+        bodyTimeout: timeoutMs + 5000,
+      })
+      .then(async (res) => {
+        const answer = (await res.body.json()) as OpsAnswer & { error?: { code: string } };
+        const status = res.statusCode;
+        // A request shed at the door carries no uid (its body was never read): refused, not answered wrongly.
+        if (answer.uid === undefined) this.ledger?.refused(uid);
+        this.ledger?.answered(uid, status, answer);
+        const outcome = answer.status === 'error' || answer.uid === undefined ? (answer.error?.code ?? 'error') : answer.status;
+        result.answers.push({ status, outcome, ms: Date.now() - started });
+      })
+      .catch((error: NodeJS.ErrnoException) => {
         const code = error.code ?? error.message;
         result.failures[code] = (result.failures[code] ?? 0) + 1;
-        resolve();
       });
-      req.end(body);
-    });
   }
 }
 
@@ -125,4 +130,17 @@ export function latency(result: CrowdResult, outcome: string, q: number): number
     .map((a) => a.ms)
     .sort((a, b) => a - b);
   return ms.length === 0 ? undefined : ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)];
+}
+
+/** The kernel's count of connections dropped because a listen queue was full (Linux; undefined elsewhere). */
+export function listenOverflows(): number | undefined {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const names = lines.find((l) => l.startsWith('TcpExt:'))?.split(' ');
+    const values = lines.filter((l) => l.startsWith('TcpExt:'))[1]?.split(' ');
+    const at = names?.indexOf('ListenOverflows') ?? -1;
+    return at > 0 && values ? Number(values[at]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
