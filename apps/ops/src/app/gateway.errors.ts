@@ -3,8 +3,10 @@
  * HTTP status of each is in {@link httpStatusOf}.
  */
 export const GatewayErrorCodes = {
-  /** No chain service is registered (or none of those named). */
+  /** No chain service is registered. */
   NO_SERVICES: 'NO_SERVICES',
+  /** The request names a chain service that is not registered (HTTP 422): no chain was asked. */
+  UNKNOWN_SERVICE: 'UNKNOWN_SERVICE',
   /** ops runs as many requests as its admission limit allows now (contract §8): try again after `Retry-After`. */
   OVERLOADED: 'OVERLOADED',
   /** The request's time ran out before ops could start it (an `ops.req` record that waited longer than its `timeoutMs`). */

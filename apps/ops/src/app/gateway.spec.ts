@@ -122,15 +122,13 @@ describe('Gateway', () => {
       expect(asAggregate(await answer)).toMatchObject({ status: 'complete', missing: [] });
     });
 
-    it('presets a named but unregistered service as left: partial aggregate', async () => {
+    it('refuses a request naming a service that is not registered with UNKNOWN_SERVICE, and asks no chain', async () => {
       const { gateway, publisher, aggregator } = setup();
-      const { answer } = gateway.submit({ uid: 'u1', payload: 1, services: ['chain1', 'chainX'] }, 'http');
-      expect(publisher.messages.map((m) => m.topic)).toEqual(['chain1.req']);
-      aggregator.offer(ok('u1', 'chain1'));
-      const aggregate = asAggregate(await answer);
-      expect(aggregate.status).toBe('partial');
-      expect(aggregate.results['chainX']).toEqual({ status: 'left' });
-      expect(aggregate.missing).toEqual(['chainX']);
+      const answer = await gateway.submit({ uid: 'u1', payload: 1, services: ['chain1', 'chainX', 'chainY'] }, 'http').answer;
+      expect(answer).toMatchObject({ uid: 'u1', status: 'error', error: { code: 'UNKNOWN_SERVICE' } });
+      expect(answer.status === 'error' && answer.error.message).toContain('chainX, chainY');
+      expect(publisher.calls).toBe(0);
+      expect(aggregator.inFlight).toBe(0);
     });
 
     it('passes the completion rule on', async () => {
@@ -172,11 +170,10 @@ describe('Gateway', () => {
       });
     });
 
-    it('answers NO_SERVICES when none of the named services is registered, and names them', async () => {
-      const { gateway, aggregator } = setup();
-      const answer = await gateway.submit({ uid: 'u1', payload: 1, services: ['chainX', 'chainY'] }, 'http').answer;
-      expect(answer).toMatchObject({ status: 'error', error: { code: 'NO_SERVICES' } });
-      expect(answer.status === 'error' && answer.error.message).toContain('chainX');
+    it('answers UNKNOWN_SERVICE, not NO_SERVICES, when none of the named services is registered', async () => {
+      const { gateway, aggregator } = setup({}, []);
+      const answer = await gateway.submit({ uid: 'u1', payload: 1, services: ['chainX'] }, 'http').answer;
+      expect(answer).toMatchObject({ status: 'error', error: { code: 'UNKNOWN_SERVICE' } });
       expect(aggregator.inFlight).toBe(0);
     });
 

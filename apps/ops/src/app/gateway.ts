@@ -158,27 +158,28 @@ export class Gateway {
       return refusal(uid, GatewayErrorCodes.NOT_READY, 'ops holds no reply partition right now; try another instance or again shortly');
     }
     const live = this.liveTopics();
-    const asked = request.services ?? [...live.keys()];
-    const reachable = asked.filter((name) => live.has(name));
-    if (reachable.length === 0) {
-      const which = request.services ? `none of ${asked.join(', ')} is registered` : 'no chain service is registered';
-      return refusal(uid, GatewayErrorCodes.NO_SERVICES, which);
+    // A name that is not registered is the client's mistake (a typo, a chain not deployed): refused
+    // with its own code and no chain asked, rather than broadcast to the rest (contract §4).
+    const unknown = request.services?.filter((name) => !live.has(name)) ?? [];
+    if (unknown.length > 0) {
+      return refusal(uid, GatewayErrorCodes.UNKNOWN_SERVICE, `no chain service named ${unknown.join(', ')} is registered`);
     }
+    const asked = request.services ?? [...live.keys()];
+    if (asked.length === 0) return refusal(uid, GatewayErrorCodes.NO_SERVICES, 'no chain service is registered');
     const gathering = this.options.aggregator.begin({
       uid,
       services: asked,
       completion: request.completion ?? 'all',
       timeoutMs,
-      preset: Object.fromEntries(asked.filter((name) => !live.has(name)).map((name) => [name, { status: 'left' as const }])),
     });
     const log = this.options.logger.child({ uid, traceId: trace?.traceId });
     // Every chain gets the same request: serialised once.
     const value = JSON.stringify({ uid, payload: request.payload, deadline });
     const headers = this.broadcastHeaders(replyPartition, trace);
-    const messages: OutgoingMessage[] = reachable.map((name) => ({ topic: live.get(name) as string, key: uid, value, headers }));
+    const messages: OutgoingMessage[] = asked.map((name) => ({ topic: live.get(name) as string, key: uid, value, headers }));
     try {
       await this.options.publisher.publish(messages);
-      log.debug({ services: reachable, timeoutMs }, 'broadcast sent');
+      log.debug({ services: asked, timeoutMs }, 'broadcast sent');
     } catch (error) {
       log.warn({ err: error }, 'broadcast failed');
       this.options.aggregator.abandon(uid);

@@ -13,9 +13,17 @@ export interface DoorGate {
   readonly admissionLimit: number;
 }
 
+/** How long a refused body over the limit is read and discarded before the connection is cut, ms. */
+export const LINGER_MS = 5000;
+
+/** How many bytes of a refused body over the limit are read and discarded before the connection is cut. */
+export const LINGER_BYTES = 16 * 1024 * 1024;
+
 /** Options of {@link Door}. */
 export interface DoorOptions {
   gate: DoorGate;
+  /** A `POST /requests` that announces a longer body (`content-length`) is refused with 413 here. */
+  maxBodyBytes: number;
   /** Called for every request refused because ops is at its admission limit. */
   onShed?: () => void;
 }
@@ -25,12 +33,14 @@ export interface DoorOptions {
  * /requests` gets its permit here, from the raw request's method and path, and a refusal is
  * written at once from prepared bytes — no routing, no request objects, no body read, no
  * serialisation — so that shedding costs ops next to nothing when it matters most (contract §8).
- * Anything else passes through untouched.
+ * A body announced over the limit is refused here too (413), before it takes a permit. Anything
+ * else passes through untouched.
  */
 export class Door {
   private readonly permits = new WeakMap<IncomingMessage, Permit>();
   private overloaded: { limit: number; body: Buffer } | undefined;
   private shuttingDown: Buffer | undefined;
+  private tooLarge: Buffer | undefined;
 
   constructor(private readonly options: DoorOptions) {}
 
@@ -40,6 +50,13 @@ export class Door {
    */
   enter(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'POST' || !isRequestsPath(req.url)) return false;
+    if (Number(req.headers['content-length']) > this.options.maxBodyBytes) {
+      this.tooLarge ??= Buffer.from(
+        JSON.stringify(errorBody('BODY_TOO_LARGE', `the body is over ${this.options.maxBodyBytes} bytes, ops' limit (OPS_MAX_BODY_BYTES)`)),
+      );
+      refuseTooLarge(req, res, this.tooLarge);
+      return true;
+    }
     return !this.admit(req, res);
   }
 
@@ -99,4 +116,29 @@ function refuse(res: ServerResponse, body: Buffer, retryAfter: boolean): void {
   if (retryAfter) headers['retry-after'] = RETRY_AFTER_SECONDS;
   res.writeHead(503, headers);
   res.end(body);
+}
+
+/**
+ * A 413 for a body over the limit, readable by clients that send their whole body before they
+ * read an answer (Python's http.client and urllib, many SDKs): the answer goes out at once, and the
+ * body is then read and discarded (a lingering close, as nginx does) instead of the socket being
+ * closed under the client's writes, which it would see as a broken pipe or a reset rather than the
+ * 413. A body read to its end leaves the connection open for the next request; one that goes on
+ * past {@link LINGER_BYTES} or {@link LINGER_MS} has its connection cut.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+  res.end(body);
+  let discarded = 0;
+  const cut = (): void => {
+    req.socket.destroy();
+  };
+  const timer = setTimeout(cut, LINGER_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_BYTES) cut();
+  });
+  req.on('close', () => clearTimeout(timer));
+  req.resume();
 }

@@ -2,10 +2,11 @@ import { ServiceCatalog } from '@gateway/discovery';
 import { ScatterGatherAggregator, type ChainReply } from '@gateway/messaging';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Admission, FixedLimit } from '../admission/admission';
 import { Gateway } from '../gateway';
+import { LINGER_BYTES } from './door';
 import { OpsMetrics } from '../ops.metrics';
 import { FakeClock, InMemoryPublisher } from '@gateway/messaging/testing';
 import { createHttpServer } from './http.server';
@@ -33,6 +34,32 @@ function send(port: number, agent: Agent, body: string | undefined, method = 'PO
     );
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/**
+ * Writes every chunk to one raw connection without reading in between (as Python's http.client
+ * sends a body), then gives all it read until the server closed it or went quiet for 300 ms.
+ */
+function exchange(port: number, chunks: Buffer[]): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    let quiet: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      clearTimeout(quiet);
+      socket.destroy();
+      resolve(text);
+    };
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      clearTimeout(quiet);
+      quiet = setTimeout(done, 300);
+    });
+    socket.on('error', done);
+    socket.on('close', done);
+    for (const chunk of chunks) socket.write(chunk);
   });
 }
 
@@ -232,7 +259,7 @@ describe('HTTP API', () => {
       // Other routes and methods pass the door untouched, even at the limit.
       const heldAgain = send(port, agent, JSON.stringify({ uid: 'held-2', payload: 1 }));
       await publisher.waitForMessages(6);
-      expect((await send(port, agentB, undefined, 'GET', '/requests')).status).toBe(404);
+      expect((await send(port, agentB, undefined, 'GET', '/requests')).status).toBe(405);
       expect((await send(port, agentB, undefined, 'GET', '/healthz')).status).toBe(200);
       aggregator.offer(ok('held-2', 'chain1'));
       aggregator.offer(ok('held-2', 'chain2'));
@@ -295,6 +322,34 @@ describe('HTTP API', () => {
       });
       expect(res.statusCode).toBe(415);
       expect(res.json()).toEqual({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.any(String) } });
+    });
+
+    it('answers 413 to a client that writes its whole body before it reads, and the connection serves on', async () => {
+      const { app, publisher } = start();
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const body = Buffer.alloc(4 * 1024 * 1024, 'x'); // 4,096 times the limit
+      const answers = await exchange(port, [
+        Buffer.concat([
+          Buffer.from(`POST /requests HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`),
+          body,
+        ]),
+        Buffer.from('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n'),
+      ]);
+      expect(answers).toMatch(/^HTTP\/1\.1 413 [^]*"code":"BODY_TOO_LARGE"[^]*HTTP\/1\.1 200 [^]*\{"status":"ok"\}$/);
+      expect(publisher.calls).toBe(0);
+    });
+
+    it('cuts the connection of a body over the limit that goes on past what it discards', async () => {
+      const { app } = start();
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const length = LINGER_BYTES * 4;
+      const answers = await exchange(port, [
+        Buffer.from(`POST /requests HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n\r\n`),
+        Buffer.alloc(LINGER_BYTES + 1024 * 1024, 'x'),
+      ]);
+      expect(answers).toMatch(/^HTTP\/1\.1 413 /);
     });
 
     it('answers 413 for a body over maxBodyBytes', async () => {
@@ -379,6 +434,32 @@ describe('HTTP API', () => {
       const res = await app.inject({ method: 'GET', url: '/nope' });
       expect(res.statusCode).toBe(404);
       expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.stringContaining('/nope') } });
+    });
+
+    it.each([
+      ['GET', '/requests', 'POST'],
+      ['PUT', '/requests?x=1', 'POST'],
+      ['POST', '/services', 'GET, HEAD'],
+      ['DELETE', '/metrics', 'GET, HEAD'],
+      ['PATCH', '/healthz', 'GET, HEAD'],
+    ])('answers %s %s with 405 and Allow: %s', async (method, url, allow) => {
+      const { app } = start();
+      const res = await app.inject({ method: method as 'GET', url });
+      expect(res.statusCode).toBe(405);
+      expect(res.headers['allow']).toBe(allow);
+      expect(res.json()).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: expect.stringContaining(allow) } });
+    });
+
+    it('answers 422 UNKNOWN_SERVICE for a named service that is not registered, and asks no chain', async () => {
+      const { app, publisher } = start({ services: ['chain1'] });
+      const res = await postJson(app, { uid: 'u1', payload: 1, services: ['chain1', '0'] });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({
+        uid: 'u1',
+        status: 'error',
+        error: { code: 'UNKNOWN_SERVICE', message: expect.stringContaining('0') },
+      });
+      expect(publisher.calls).toBe(0);
     });
   });
 });

@@ -26,6 +26,9 @@ export interface HttpServerOptions {
   onShed?: () => void;
 }
 
+/** The methods a route may have, in the order an `Allow` header names them. */
+const METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
+
 /** How long an idle keep-alive connection stays open, ms (Fastify's default). */
 export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
@@ -34,7 +37,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const { gateway, catalog, metrics } = options;
   // Admission happens at the door, before Fastify sees the request (door.ts): a refusal there is a
   // few prepared bytes. Requests that do not come through a server (inject) are admitted in onRequest.
-  const door = new Door({ gate: gateway, onShed: options.onShed });
+  const door = new Door({ gate: gateway, onShed: options.onShed, maxBodyBytes: options.maxBodyBytes });
   const app = Fastify({
     serverFactory: (handler) => {
       const server = createServer((req, res) => {
@@ -61,7 +64,16 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send(errorBody('INTERNAL', 'internal error'));
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url}`)));
+  // A path that exists under other methods is a 405 naming them (RFC 9110 §15.5.6), not a 404.
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0];
+    const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    if (allowed.length === 0) return reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${path}`));
+    return reply
+      .status(405)
+      .header('allow', allowed.join(', '))
+      .send(errorBody('METHOD_NOT_ALLOWED', `${path} takes ${allowed.join(', ')}, not ${request.method}`));
+  });
 
   // A request is admitted (or refused) before its body is read: a refusal costs ops next to nothing.
   const releaseUnused = (request: FastifyRequest): void => door.permitOf(request.raw)?.release('ignored');

@@ -45,8 +45,19 @@ describe('the OpenAPI document', () => {
 
   it('documents every route of contract §4 with its statuses', () => {
     expect(Object.keys(document.paths).sort()).toEqual(['/healthz', '/metrics', '/readyz', '/requests', '/services']);
-    expect(Object.keys(document.paths['/requests']?.['post']?.responses ?? {}).sort()).toEqual(['200', '400', '413', '415', '503', '504']);
+    expect(Object.keys(document.paths['/requests']?.['post']?.responses ?? {}).sort()).toEqual([
+      '200',
+      '400',
+      '413',
+      '415',
+      '422',
+      '503',
+      '504',
+    ]);
     expect(Object.keys(document.paths['/readyz']?.['get']?.responses ?? {}).sort()).toEqual(['200', '503']);
+    // Each with the content type it is served with: /metrics is Prometheus text, not JSON.
+    const metrics = document.paths['/metrics']?.['get']?.responses?.['200'] as { content?: Record<string, unknown> } | undefined;
+    expect(Object.keys(metrics?.content ?? {})).toEqual(['text/plain; version=0.0.4; charset=utf-8']);
   });
 
   it('takes the request body from the schema the gateway validates with', () => {

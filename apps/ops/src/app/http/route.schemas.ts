@@ -61,9 +61,10 @@ export const postRequestsSchema = {
     400: { description: 'the body is not JSON or breaks contract §3 (INVALID_REQUEST)', ...errorBody },
     413: { description: 'the body is over OPS_MAX_BODY_BYTES (BODY_TOO_LARGE)', ...errorBody },
     415: { description: 'content-type is not application/json (UNSUPPORTED_MEDIA_TYPE)', ...errorBody },
+    422: { ...gatewayError, description: '`services` names a chain service that is not registered (UNKNOWN_SERVICE); no chain was asked' },
     503: {
       ...gatewayError,
-      description: 'no aggregate was formed: NO_SERVICES, AT_CAPACITY, SHUTTING_DOWN, KAFKA_UNAVAILABLE or NOT_READY',
+      description: 'no aggregate was formed: NO_SERVICES, OVERLOADED (with Retry-After), SHUTTING_DOWN, KAFKA_UNAVAILABLE or NOT_READY',
     },
     504: { description: 'no asked service answered in time (the aggregate, all timeout/left)', ...aggregate },
   },
@@ -109,5 +110,7 @@ export const readyzSchema = {
 export const metricsSchema = {
   summary: 'Prometheus metrics (docs/metrics.md)',
   tags: ['operations'],
-  'x-responses': { 200: { description: 'Prometheus text format', type: 'string' } },
+  'x-responses': {
+    200: { description: 'Prometheus text format', content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } } },
+  },
 } as const;

@@ -349,33 +349,6 @@ describe('ScatterGatherAggregator', () => {
       await again.aggregate;
       expect(formed).toHaveLength(2);
     });
-
-    it('applies preset results: a preset left service makes "all" partial', async () => {
-      const { aggregator } = setup();
-      const { aggregate } = aggregator.begin(spec({ preset: { chain3: { status: 'left' } } }));
-      expect(aggregator.offer(ok('u1', 'chain3'))).toBe('duplicate');
-      aggregator.offer(ok('u1', 'chain1'));
-      aggregator.offer(ok('u1', 'chain2'));
-      const result = await aggregate;
-      expect(result.status).toBe('partial');
-      expect(result.results['chain3']).toEqual({ status: 'left' });
-      expect(result.missing).toEqual(['chain3']);
-    });
-
-    it('finishes at once, with no timer, when the presets decide the rule', async () => {
-      const { clock, aggregator, formed } = setup();
-      const { aggregate } = aggregator.begin(spec({ services: ['chain1'], preset: { chain1: { status: 'left' } } }));
-      expect(aggregator.inFlight).toBe(0);
-      expect(clock.pendingTimers).toBe(0);
-      expect(await aggregate).toEqual({
-        uid: 'u1',
-        status: 'partial',
-        results: { chain1: { status: 'left' } },
-        missing: ['chain1'],
-        elapsedMs: 0,
-      });
-      expect(formed).toHaveLength(1);
-    });
   });
 
   describe('abandon', () => {

@@ -29,8 +29,6 @@ export interface GatherSpec {
   services: string[];
   completion: Completion;
   timeoutMs: number;
-  /** Results known before any reply, such as `left` for a named service that is not registered. */
-  preset?: Record<string, ServiceResult>;
 }
 
 /** The handle of a gather: the aggregate to come, and whether this call joined one already running. */
@@ -114,7 +112,7 @@ export class ScatterGatherAggregator {
       resolve,
     };
     this.pending.set(spec.uid, entry);
-    for (const [service, result] of Object.entries(spec.preset ?? {})) this.record(entry, service, result);
+    // A rule no reply can meet (k larger than the services asked) is decided at once, with no timer.
     if (!this.evaluate(entry)) {
       entry.timer = this.clock.setTimeout(() => this.finish(entry, 'partial', 'deadline'), spec.timeoutMs);
     }
