@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[[ -d node_modules ]] || npm ci --no-audit --no-fund
+source scripts/node.sh # Node 24, installed into .tools/node if the machine's is older
+ensure_node_modules
 
 npx nx run-many -t build --projects=ops,chain1,chain2,chain3,bench --outputStyle=static >&2
 bash bench/peer/build.sh >&2

@@ -7,7 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[[ -d node_modules ]] || npm ci --no-audit --no-fund
+source scripts/node.sh # Node 24, installed into .tools/node if the machine's is older
+ensure_node_modules
 bash scripts/stack.sh start
+# On a terminal, one coloured line per event (pino-pretty) rather than JSON lines; LOG_FORMAT=json keeps JSON.
+[[ -t 1 ]] && export LOG_FORMAT="${LOG_FORMAT:-pretty}"
 echo "ops will answer on http://127.0.0.1:${OPS_HTTP_PORT:-8080} (try: curl -s localhost:${OPS_HTTP_PORT:-8080}/readyz)"
-exec npx nx run-many -t serve --projects=ops,chain1,chain2,chain3 --parallel=4 --outputStyle=stream
+# Pretty lines carry their service already; JSON lines carry it as a field, and nx prefixes them too.
+style=stream
+[[ ${LOG_FORMAT:-json} == pretty ]] && style=stream-without-prefixes
+exec npx nx run-many -t serve --projects=ops,chain1,chain2,chain3 --parallel=4 --outputStyle="$style"

@@ -20,6 +20,8 @@
 # KEEP_STACK=1 leaves a stack this script started running afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node.sh # Node 24, installed into .tools/node if the machine's is older
+ensure_node_modules    # a fresh clone needs no `npm ci` first
 
 stack_was_up=yes
 bash scripts/stack.sh status >/dev/null 2>&1 || stack_was_up=no

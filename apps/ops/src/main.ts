@@ -10,7 +10,7 @@ async function main(): Promise<void> {
     process.stderr.write(`ops: invalid configuration: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const logger = createLogger('ops', config.logLevel);
+  const logger = createLogger('ops', config.logLevel, config.logFormat);
   let tracing: Tracing;
   try {
     tracing = setupTracing('ops');

@@ -26,6 +26,9 @@ import type { OpsConfig } from './ops.config';
 import { OpsMetrics } from './ops.metrics';
 import { createReplyListener } from './reply-listener';
 
+/** How long replies already on their way may still arrive after a service's last instance left, ms. */
+export const LEFT_GRACE_MS = 500;
+
 /** Where ops' Kafka thread comes from (OPS_KAFKA_THREAD): without it, the clients run on the main thread. */
 export interface KafkaThreadSettings {
   /** The script the thread runs: ops' bundle, whose entry point runs the thread's work there. */
@@ -76,6 +79,7 @@ export class OpsRuntime {
             entry: thread.kafkaThreadEntry,
             service: 'ops',
             logLevel: config.logLevel,
+            logFormat: config.logFormat,
             onExit: thread.onKafkaThreadExit,
           })
         : createKafkaTransport(clientOptions);
@@ -154,7 +158,12 @@ export class OpsRuntime {
     });
     this.catalog.on('service-down', (name) => {
       logger.info({ service: name }, 'service left: requests waiting for it stop waiting');
-      this.aggregator.serviceLeft(name);
+      // Not at once: a chain that deregisters as it stops has just had its last replies
+      // acknowledged, and etcd's event can reach ops before its consumer has fetched them.
+      const timer = setTimeout(() => {
+        if ((this.catalog.get(name)?.instances.length ?? 0) === 0) this.aggregator.serviceLeft(name);
+      }, LEFT_GRACE_MS);
+      timer.unref();
     });
     this.catalog.on('service-up', (name) => logger.info({ service: name }, 'service joined'));
     this.http = createHttpServer({

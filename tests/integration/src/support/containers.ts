@@ -14,7 +14,7 @@ import {
  * Kafka and etcd in containers (testcontainers), for the integration tests on a machine with a
  * Docker engine. The images are those of docker-compose.yml.
  */
-export const KAFKA_IMAGE = 'apache/kafka:3.9.1';
+export const KAFKA_IMAGE = 'apache/kafka:4.4.0';
 export const ETCD_IMAGE = 'quay.io/coreos/etcd:v3.5.17';
 
 /** The answer of {@link dockerAvailable}. */

@@ -52,7 +52,9 @@ export class Door {
     if (req.method !== 'POST' || !isRequestsPath(req.url)) return false;
     if (Number(req.headers['content-length']) > this.options.maxBodyBytes) {
       this.tooLarge ??= Buffer.from(
-        JSON.stringify(errorBody('BODY_TOO_LARGE', `the body is over ${this.options.maxBodyBytes} bytes, ops' limit (OPS_MAX_BODY_BYTES)`)),
+        JSON.stringify(
+          errorBody('BODY_TOO_LARGE', `the body is too large: over ${this.options.maxBodyBytes} bytes, ops' limit (OPS_MAX_BODY_BYTES)`),
+        ),
       );
       refuseTooLarge(req, res, this.tooLarge);
       return true;

@@ -76,7 +76,7 @@ export class ChainService {
 
   constructor(private readonly options: ChainServiceOptions) {
     this.config = options.config ?? readChainConfig();
-    this.logger = options.logger ?? createLogger(options.name, this.config.logLevel);
+    this.logger = options.logger ?? createLogger(options.name, this.config.logLevel, this.config.logFormat);
     this.topic = this.config.topics.chainRequest(options.name);
     this.transport = createKafkaTransport({
       client: this.config.kafkaClient,

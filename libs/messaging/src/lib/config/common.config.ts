@@ -5,6 +5,10 @@ import { readChoice, readInt, readList, readMatching, type Env } from './env';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** How log lines are written: JSON lines (the default), or one coloured line per event for a person. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /** Settings every service shares (contract §6). */
 export interface CommonConfig {
   kafkaBrokers: string[];
@@ -12,6 +16,8 @@ export interface CommonConfig {
   kafkaClient: KafkaClientName;
   etcdEndpoints: string[];
   logLevel: (typeof LOG_LEVELS)[number];
+  /** LOG_FORMAT: `json` (default) or `pretty` (`npm start` on a terminal sets it). */
+  logFormat: LogFormat;
   /** Largest message value accepted, in bytes (MAX_MESSAGE_BYTES, default 1 MiB). */
   maxMessageBytes: number;
   /** Partitions of topics this service creates (TOPIC_PARTITIONS, default 3). */
@@ -57,6 +63,7 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
       'an http(s)://host:port URL',
     ),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    logFormat: readChoice(env, 'LOG_FORMAT', 'json', LOG_FORMATS),
     maxMessageBytes: readInt(env, 'MAX_MESSAGE_BYTES', 1024 * 1024, 64, 64 * 1024 * 1024),
     topicPartitions: readInt(env, 'TOPIC_PARTITIONS', 3, 1, 1000),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 15_000, 100, 600_000),

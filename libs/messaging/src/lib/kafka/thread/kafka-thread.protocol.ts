@@ -1,3 +1,4 @@
+import type { LogFormat } from '../../config/common.config';
 import type { CommitOffset, FetchSettings } from '../../ports/kafka-transport.port';
 import type { OutgoingMessage } from '../../ports/publisher.port';
 
@@ -61,6 +62,7 @@ export interface KafkaThreadData {
   clientId: string;
   service: string;
   logLevel: string;
+  logFormat: LogFormat;
 }
 
 /** `workerData.role` of a Kafka thread: the service's entry point runs the host instead of the service. */

@@ -1,5 +1,6 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { createLogger } from '../../logging/logger';
+import type { LogFormat } from '../../config/common.config';
 import type { KafkaTransport } from '../../ports/kafka-transport.port';
 import { createKafka } from '../kafka-client';
 import { createKafkaTransport, type KafkaTransportOptions } from '../kafka-transport';
@@ -17,6 +18,7 @@ export interface KafkaThreadOptions extends KafkaTransportOptions {
   /** The service's name and log level, for the thread's own JSON lines. */
   service: string;
   logLevel: string;
+  logFormat: LogFormat;
   /** Called if the thread ends or fails: the service can no longer reach Kafka. */
   onExit: (error: Error) => void;
 }
@@ -38,6 +40,7 @@ export function startKafkaThread(options: KafkaThreadOptions): KafkaTransport {
     clientId: options.clientId,
     service: options.service,
     logLevel: options.logLevel,
+    logFormat: options.logFormat,
   };
   const worker = new Worker(options.entry, { workerData: data });
   worker.unref();
@@ -56,7 +59,7 @@ export function startKafkaThread(options: KafkaThreadOptions): KafkaTransport {
 export function runKafkaThread(): void {
   const data = workerData as KafkaThreadData;
   if (!parentPort) throw new Error('runKafkaThread runs in a Kafka thread only');
-  const logger = createLogger(data.service, data.logLevel).child({ thread: 'kafka' });
+  const logger = createLogger(data.service, data.logLevel, data.logFormat).child({ thread: 'kafka' });
   const transport = createKafkaTransport({ client: data.client, brokers: data.brokers, clientId: data.clientId, logger });
   new KafkaThreadHost(parentPort, transport, logger);
 }
