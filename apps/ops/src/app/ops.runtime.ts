@@ -157,7 +157,7 @@ export class OpsRuntime {
       },
     });
     this.catalog.on('service-down', (name) => {
-      logger.info({ service: name }, 'service left: requests waiting for it stop waiting');
+      logger.info({ serviceName: name }, 'service left: requests waiting for it stop waiting');
       // Not at once: a chain that deregisters as it stops has just had its last replies
       // acknowledged, and etcd's event can reach ops before its consumer has fetched them.
       const timer = setTimeout(() => {
@@ -165,7 +165,7 @@ export class OpsRuntime {
       }, LEFT_GRACE_MS);
       timer.unref();
     });
-    this.catalog.on('service-up', (name) => logger.info({ service: name }, 'service joined'));
+    this.catalog.on('service-up', (name) => logger.info({ serviceName: name }, 'service joined'));
     this.http = createHttpServer({
       gateway: this.gateway,
       catalog: this.catalog,

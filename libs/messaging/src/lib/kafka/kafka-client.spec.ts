@@ -1,3 +1,4 @@
+import { levelOf } from './kafka-client';
 import * as net from 'node:net';
 import { noDelaySocketFactory } from './kafka-client';
 
@@ -22,5 +23,18 @@ describe('noDelaySocketFactory', () => {
       keepAlive.mockRestore();
       server.close();
     }
+  });
+});
+
+describe('levelOf (kafkajs log entries)', () => {
+  it('sends the broker error answers kafkajs logs before its caller handles them to debug', () => {
+    expect(levelOf('Connection', 1, 'Response Metadata(key: 3, version: 6)')).toBe('debug');
+    expect(levelOf('Connection', 1, 'Response CreateTopics(key: 19, version: 3)')).toBe('debug');
+  });
+
+  it('keeps every other entry at its own level', () => {
+    expect(levelOf('Connection', 1, 'Connection error: connect ECONNREFUSED')).toBe('error');
+    expect(levelOf('Consumer', 1, 'Crash: KafkaJSNumberOfRetriesExceeded')).toBe('error');
+    expect(levelOf('Consumer', 2, 'Restarting the consumer')).toBe('warn');
   });
 });

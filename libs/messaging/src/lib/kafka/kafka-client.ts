@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Kafka, logLevel, type ISocketFactory, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
+import { quietKafkajsTimerWarning } from './kafkajs-warnings';
 
 /** Options of {@link createKafka}. */
 export interface KafkaClientOptions {
@@ -22,6 +23,7 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  * short so that a send during a broker outage fails within about two seconds instead of hanging.
  */
 export function createKafka(options: KafkaClientOptions): Kafka {
+  quietKafkajsTimerWarning();
   const log = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId,
@@ -35,9 +37,20 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       () =>
       ({ namespace, level, log: entry }: LogEntry) => {
         const { message, ...extra } = entry;
-        log[LEVELS[level] ?? 'info']({ namespace, ...extra }, message);
+        log[levelOf(namespace, level, message)]({ namespace, ...extra }, message);
       },
   });
+}
+
+/**
+ * The pino level of a kafkajs log entry. kafkajs logs every error answer of the broker at ERROR
+ * under `Connection` ("Response Metadata(…)") before handing the error to its caller, which retries
+ * it or reports it with its own context: a broker that is still electing leaders, or two services
+ * creating the same topic, would print errors for what is expected. Those go to debug.
+ */
+export function levelOf(namespace: string, level: number, message: string): 'error' | 'warn' | 'info' | 'debug' {
+  if (namespace === 'Connection' && message.startsWith('Response ')) return 'debug';
+  return LEVELS[level] ?? 'info';
 }
 
 const KEEP_ALIVE_DELAY_MS = 60_000;

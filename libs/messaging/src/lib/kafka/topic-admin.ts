@@ -15,7 +15,9 @@ export interface TopicSpec {
  */
 export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], logger: Logger, timeoutMs = 60_000): Promise<void> {
   const admin = kafka.admin();
-  const until = Date.now() + timeoutMs;
+  const started = Date.now();
+  const until = started + timeoutMs;
+  let lastError = '';
   for (let attempt = 1; ; attempt++) {
     try {
       await admin.connect();
@@ -28,7 +30,8 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], logger: Lo
             topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: -1 })),
           })
           .then(
-            () => logger.info({ component: 'topics', created: missing.map((t) => t.topic) }, 'created topics'),
+            // false: another service created them first (listTopics had not seen them yet).
+            (created) => created && logger.info({ component: 'topics', created: missing.map((t) => t.topic) }, 'created topics'),
             (error: unknown) => {
               if (!alreadyExists(error)) throw error;
             },
@@ -39,11 +42,16 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], logger: Lo
           admin,
           topics.map((t) => t.topic),
         )
-      )
+      ) {
+        // A broker that is still starting is expected: one line once it is over, not one per retry.
+        if (attempt > 1) logger.info({ component: 'topics', attempts: attempt, ms: Date.now() - started, lastError }, 'topics ready');
         return;
+      }
+      lastError = 'partitions without a leader yet';
     } catch (error) {
       if (Date.now() > until) throw error;
-      logger.warn({ component: 'topics', err: error, attempt }, 'topics not ready yet; retrying');
+      lastError = error instanceof Error ? error.message : String(error);
+      logger.debug({ component: 'topics', attempt, error: lastError }, 'topics not ready yet; retrying');
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
