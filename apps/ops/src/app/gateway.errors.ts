@@ -5,7 +5,7 @@
 export const GatewayErrorCodes = {
   /** No chain service is registered. */
   NO_SERVICES: 'NO_SERVICES',
-  /** The request names a chain service that is not registered (HTTP 422): no chain was asked. */
+  /** The request names a chain service that is not registered (HTTP 404): no chain was asked. */
   UNKNOWN_SERVICE: 'UNKNOWN_SERVICE',
   /** ops runs as many requests as its admission limit allows now (contract §8): try again after `Retry-After`. */
   OVERLOADED: 'OVERLOADED',

@@ -35,7 +35,7 @@ describe('httpStatusOf', () => {
     ['SHUTTING_DOWN', 503],
     ['KAFKA_UNAVAILABLE', 503],
     ['INVALID_REQUEST', 400],
-    ['UNKNOWN_SERVICE', 422],
+    ['UNKNOWN_SERVICE', 404],
   ])('a gateway error %s → %d', (code, status) => {
     expect(httpStatusOf({ uid: 'u1', status: 'error', error: { code, message: 'm' } })).toBe(status);
   });

@@ -6,7 +6,7 @@ import { GatewayErrorCodes } from '../gateway.errors';
 export function httpStatusOf(answer: OpsAnswer): number {
   if (answer.status === 'error') {
     if (answer.error.code === GatewayErrorCodes.INVALID_REQUEST) return 400;
-    if (answer.error.code === GatewayErrorCodes.UNKNOWN_SERVICE) return 422;
+    if (answer.error.code === GatewayErrorCodes.UNKNOWN_SERVICE) return 404;
     return answer.error.code === GatewayErrorCodes.DEADLINE_EXPIRED ? 504 : 503;
   }
   return noServiceAnswered(answer) ? 504 : 200;

@@ -450,10 +450,10 @@ describe('HTTP API', () => {
       expect(res.json()).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: expect.stringContaining(allow) } });
     });
 
-    it('answers 422 UNKNOWN_SERVICE for a named service that is not registered, and asks no chain', async () => {
+    it('answers 404 UNKNOWN_SERVICE for a named service that is not registered, and asks no chain', async () => {
       const { app, publisher } = start({ services: ['chain1'] });
       const res = await postJson(app, { uid: 'u1', payload: 1, services: ['chain1', '0'] });
-      expect(res.statusCode).toBe(422);
+      expect(res.statusCode).toBe(404);
       expect(res.json()).toMatchObject({
         uid: 'u1',
         status: 'error',

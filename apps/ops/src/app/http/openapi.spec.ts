@@ -48,9 +48,9 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(document.paths['/requests']?.['post']?.responses ?? {}).sort()).toEqual([
       '200',
       '400',
+      '404',
       '413',
       '415',
-      '422',
       '503',
       '504',
     ]);

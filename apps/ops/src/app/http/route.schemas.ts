@@ -61,7 +61,7 @@ export const postRequestsSchema = {
     400: { description: 'the body is not JSON or breaks contract §3 (INVALID_REQUEST)', ...errorBody },
     413: { description: 'the body is over OPS_MAX_BODY_BYTES (BODY_TOO_LARGE)', ...errorBody },
     415: { description: 'content-type is not application/json (UNSUPPORTED_MEDIA_TYPE)', ...errorBody },
-    422: { ...gatewayError, description: '`services` names a chain service that is not registered (UNKNOWN_SERVICE); no chain was asked' },
+    404: { ...gatewayError, description: '`services` names a chain service that is not registered (UNKNOWN_SERVICE); no chain was asked' },
     503: {
       ...gatewayError,
       description: 'no aggregate was formed: NO_SERVICES, OVERLOADED (with Retry-After), SHUTTING_DOWN, KAFKA_UNAVAILABLE or NOT_READY',
