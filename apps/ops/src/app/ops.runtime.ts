@@ -161,7 +161,7 @@ export class OpsRuntime {
       // Not at once: a chain that deregisters as it stops has just had its last replies
       // acknowledged, and etcd's event can reach ops before its consumer has fetched them.
       const timer = setTimeout(() => {
-        if ((this.catalog.get(name)?.instances.length ?? 0) === 0) this.aggregator.serviceLeft(name);
+        if (this.catalog.get(name) === undefined) this.aggregator.serviceLeft(name);
       }, LEFT_GRACE_MS);
       timer.unref();
     });

@@ -77,11 +77,11 @@ export class Door {
     }
     if (!gate.accepting) {
       this.shuttingDown ??= Buffer.from(JSON.stringify(errorBody(GatewayErrorCodes.SHUTTING_DOWN, 'ops is shutting down')));
-      refuse(res, this.shuttingDown, false);
+      refuse(res, 503, this.shuttingDown, false);
       return false;
     }
     this.options.onShed?.();
-    refuse(res, this.overloadedBody(gate.admissionLimit), true);
+    refuse(res, 503, this.overloadedBody(gate.admissionLimit), true);
     return false;
   }
 
@@ -107,16 +107,16 @@ function isRequestsPath(url: string | undefined): boolean {
 }
 
 /**
- * A 503 from prepared bytes. The connection is kept open: the unread body is discarded by the
+ * A refusal from prepared bytes. The connection is kept open: the unread body is discarded by the
  * server once the answer is sent, so a client that retries reuses it instead of opening another.
  */
-function refuse(res: ServerResponse, body: Buffer, retryAfter: boolean): void {
+function refuse(res: ServerResponse, status: number, body: Buffer, retryAfter: boolean): void {
   const headers: Record<string, string | number> = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': body.length,
   };
   if (retryAfter) headers['retry-after'] = RETRY_AFTER_SECONDS;
-  res.writeHead(503, headers);
+  res.writeHead(status, headers);
   res.end(body);
 }
 
@@ -129,8 +129,7 @@ function refuse(res: ServerResponse, body: Buffer, retryAfter: boolean): void {
  * past {@link LINGER_BYTES} or {@link LINGER_MS} has its connection cut.
  */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
-  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
-  res.end(body);
+  refuse(res, 413, body, false);
   let discarded = 0;
   const cut = (): void => {
     req.socket.destroy();
