@@ -13,6 +13,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(cookie|@platformatic/[a-z-]+)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
+    '^@gateway/chain$': path.join(__dirname, 'libs/chain/src/index.ts'),
     '^@gateway/discovery$': path.join(__dirname, 'libs/discovery/src/index.ts'),
     '^@gateway/messaging$': path.join(__dirname, 'libs/messaging/src/index.ts'),
     '^@gateway/messaging/testing$': path.join(__dirname, 'libs/messaging/src/testing.ts'),

@@ -1,4 +1,4 @@
-import { runChainService } from '@gateway/messaging';
+import { runChainService } from '@gateway/chain';
 import { priceQuote } from './app/pricing.handler';
 
 void runChainService({ name: 'chain1', handler: (payload) => priceQuote(payload) });

@@ -1,4 +1,4 @@
-import { runChainService } from '@gateway/messaging';
+import { runChainService } from '@gateway/chain';
 import { checkAvailability } from './app/inventory.handler';
 
 void runChainService({ name: 'chain2', handler: (payload) => checkAvailability(payload) });

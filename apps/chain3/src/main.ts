@@ -1,4 +1,4 @@
-import { runChainService } from '@gateway/messaging';
+import { runChainService } from '@gateway/chain';
 import { estimateShipping } from './app/shipping.handler';
 
 void runChainService({ name: 'chain3', handler: (payload) => estimateShipping(payload) });

@@ -45,9 +45,6 @@ export * from './lib/kafka/thread/kafka-thread';
 export * from './lib/observability/health.server';
 export * from './lib/observability/tracing';
 
-// Chain service runtime and the client of ops.
-export * from './lib/chain/chain-error';
-export * from './lib/chain/chain.config';
-export * from './lib/chain/chain.service';
-export * from './lib/chain/payload-fields';
+// Process lifecycle and the client of ops.
+export * from './lib/runtime/install-shutdown';
 export * from './lib/client/ops.client';

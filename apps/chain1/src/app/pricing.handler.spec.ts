@@ -1,4 +1,4 @@
-import { ChainError } from '@gateway/messaging';
+import { ChainError } from '@gateway/chain';
 import { priceQuote } from './pricing.handler';
 
 describe('priceQuote', () => {

@@ -1,4 +1,4 @@
-import { ChainError, payloadObject, requirePositiveInt, requireString } from '@gateway/messaging';
+import { ChainError, payloadObject, requirePositiveInt, requireString } from '@gateway/chain';
 
 /** Unit prices in cents by SKU: the example's price list. */
 const PRICE_LIST: Readonly<Record<string, number>> = {

@@ -1,4 +1,4 @@
-import { ChainError, payloadObject, requirePositiveInt, requireString } from '@gateway/messaging';
+import { ChainError, payloadObject, requirePositiveInt, requireString } from '@gateway/chain';
 
 /** Units in stock by SKU, per warehouse: the example's inventory. */
 const STOCK: Readonly<Record<string, Readonly<Record<string, number>>>> = {

@@ -1,4 +1,4 @@
-import { ChainError, payloadObject, requirePositiveInt, requireString } from '@gateway/messaging';
+import { ChainError, payloadObject, requirePositiveInt, requireString } from '@gateway/chain';
 
 /** What chain3 answers. */
 export interface ShippingEstimate {

@@ -1,4 +1,4 @@
-import { ChainService, createLogger, readChainConfig, type ChainHandler } from '@gateway/messaging';
+import { ChainService, createLogger, readChainConfig, type ChainHandler } from '@gateway/chain';
 import { randomSuffix } from '../support/infra';
 import { assertInvariants, baseline, type Baseline } from '../support/invariants';
 import { Ledger } from '../support/ledger';

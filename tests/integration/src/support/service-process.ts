@@ -25,9 +25,14 @@ export class ServiceProcess {
   }
 
   /** Starts `app` with `env` on top of the test's environment and waits for `readyMsg` in its log. */
-  static async start(app: string, name: string, env: Record<string, string>, readyMsg: string): Promise<ServiceProcess> {
+  static start(app: string, name: string, env: Record<string, string>, readyMsg: string): Promise<ServiceProcess> {
+    return ServiceProcess.run(join(REPO, 'dist/apps', app, 'main.cjs'), name, env, readyMsg);
+  }
+
+  /** Runs the Node script `script` as service `name`, as {@link start} does for an app's bundle. */
+  static async run(script: string, name: string, env: Record<string, string>, readyMsg: string): Promise<ServiceProcess> {
     mkdirSync(LOG_DIR, { recursive: true });
-    const child = spawn(process.execPath, [join(REPO, 'dist/apps', app, 'main.cjs')], {
+    const child = spawn(process.execPath, [script], {
       env: { ...process.env, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

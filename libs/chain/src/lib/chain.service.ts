@@ -1,21 +1,30 @@
 import { createEtcdClient, ServiceRegistration, type Etcd3 } from '@gateway/discovery';
 import type { Logger } from 'pino';
-import { validateChainRequest, type ChainRequest } from '../contract/chain-request';
-import { Headers } from '../contract/headers';
-import { decodeJson } from '../contract/json-value';
-import { checkKey } from '../contract/message-key';
-import type { Validated } from '../contract/result';
-import { createKafkaTransport } from '../kafka/kafka-transport';
-import type { KafkaTransport } from '../ports/kafka-transport.port';
-import { KafkaPublisher } from '../kafka/kafka.publisher';
-import { DeadLetterQueue } from '../kafka/dead-letter.queue';
-import { MessageConsumer } from '../kafka/message-consumer';
-import { ensureTopics } from '../kafka/topic-admin';
-import { createLogger } from '../logging/logger';
-import type { InboundMessage } from '../ports/inbound-message';
-import { HealthServer } from '../observability/health.server';
-import { SpanKind, SpanStatusCode, startSpan, traceHeaders, traceIdOf, type Span, setupTracing } from '../observability/tracing';
-import { fetchSettings, publisherOptions } from '../config/common.config';
+import {
+  type ChainRequest,
+  checkKey,
+  createKafkaTransport,
+  createLogger,
+  DeadLetterQueue,
+  decodeJson,
+  ensureTopics,
+  fetchSettings,
+  Headers,
+  HealthServer,
+  type InboundMessage,
+  KafkaPublisher,
+  type KafkaTransport,
+  MessageConsumer,
+  publisherOptions,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  startSpan,
+  traceHeaders,
+  traceIdOf,
+  validateChainRequest,
+  type Validated,
+} from '@gateway/messaging';
 import { readChainConfig, type ChainConfig } from './chain.config';
 import { ChainMetrics } from './chain.metrics';
 import { withTimeLimit } from './handler-time-limit';
@@ -238,68 +247,4 @@ export class ChainService {
       },
     ]);
   }
-}
-
-/**
- * Starts a chain service and stops it cleanly on SIGTERM/SIGINT (exit 0) — the few lines a user's
- * own chain needs. A failed start exits 1 with the reason logged.
- */
-export async function runChainService(options: ChainServiceOptions): Promise<ChainService> {
-  let config: ChainConfig;
-  try {
-    config = options.config ?? readChainConfig();
-  } catch (error) {
-    process.stderr.write(`${options.name}: invalid configuration: ${(error as Error).message}\n`);
-    process.exit(2);
-  }
-  try {
-    setupTracing(options.name);
-  } catch (error) {
-    process.stderr.write(`${options.name}: invalid configuration: ${(error as Error).message}\n`);
-    process.exit(2);
-  }
-  const service = new ChainService({ ...options, config });
-  installShutdown(service.logger, () => service.close(), service.config.shutdownGraceMs);
-  try {
-    await service.start();
-  } catch (error) {
-    service.logger.fatal({ err: error }, 'chain service failed to start');
-    await service.close().catch(() => undefined);
-    process.exit(1);
-  }
-  return service;
-}
-
-/**
- * Installs SIGTERM/SIGINT handling that runs `close` once and exits 0, or 1 if it fails or
- * outlasts `graceMs`; also logs (and exits on) an uncaught exception or unhandled rejection.
- */
-export function installShutdown(logger: Logger, close: () => Promise<void>, graceMs: number): void {
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      logger.error({ graceMs }, 'shutdown grace period exceeded');
-      process.exit(1);
-    }, graceMs);
-    close().then(
-      () => {
-        clearTimeout(timer);
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  process.on('uncaughtException', (error) => {
-    logger.fatal({ err: error }, 'uncaught exception');
-    process.exit(1);
-  });
 }

@@ -1,4 +1,4 @@
-import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
+import { MessagingError, MessagingErrorCodes } from '@gateway/messaging';
 import { withTimeLimit } from './handler-time-limit';
 
 describe('withTimeLimit', () => {

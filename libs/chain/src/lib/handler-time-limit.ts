@@ -1,4 +1,4 @@
-import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
+import { MessagingError, MessagingErrorCodes } from '@gateway/messaging';
 
 /**
  * Runs `work` with a time limit: rejects with `MSG_HANDLER_TIMEOUT` when it is reached, and aborts

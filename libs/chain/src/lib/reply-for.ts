@@ -1,5 +1,4 @@
-import type { ChainReply } from '../contract/chain-reply';
-import { hasCode, MessagingErrorCodes } from '../errors/messaging.errors';
+import { type ChainReply, hasCode, MessagingErrorCodes } from '@gateway/messaging';
 import { ChainError } from './chain-error';
 
 /** The reply a chain sends for a handler's outcome: its result, or the error it threw. */

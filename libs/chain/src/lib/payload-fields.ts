@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject } from '../contract/json-value';
+import { isJsonObject, type JsonObject } from '@gateway/messaging';
 import { ChainError } from './chain-error';
 
 /** Reads a handler's payload as an object, or fails the request with `BAD_PAYLOAD`. */

@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { readCommonConfig, type CommonConfig } from '../config/common.config';
-import { readInt, readString, type Env } from '../config/env';
+import { type CommonConfig, type Env, readCommonConfig, readInt, readString } from '@gateway/messaging';
 
 /** Settings of a chain service (contract §6 plus the chain's own). */
 export interface ChainConfig extends CommonConfig {

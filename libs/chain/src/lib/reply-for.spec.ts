@@ -1,4 +1,4 @@
-import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
+import { MessagingError, MessagingErrorCodes } from '@gateway/messaging';
 import { ChainError } from './chain-error';
 import { replyFor } from './reply-for';
 
