@@ -21,6 +21,16 @@ describe('createLogger', () => {
     expect(text).not.toContain('"level"');
   });
 
+  it("keeps a reply's error object on its line in pretty lines; only a thrown Error (err) gets lines of its own", () => {
+    const logger = createLogger('chain1', 'info', 'pretty', out);
+    logger.warn({ uid: 'u1', error: { code: 'BAD_PAYLOAD', message: 'payload must be a JSON object' } }, 'handler failed');
+    expect(written.join('').trimEnd().split('\n')).toHaveLength(1);
+    expect(written.join('')).toContain('"error":{"code":"BAD_PAYLOAD"');
+    written = [];
+    logger.error({ err: new Error('boom') }, 'failed');
+    expect(written.join('').trimEnd().split('\n').length).toBeGreaterThan(1);
+  });
+
   it('writes JSON lines with the service, pid and level by name by default', () => {
     createLogger('ops', 'info', 'json', out).info({ uid: 'u1' }, 'hello');
     expect(JSON.parse(written.join(''))).toMatchObject({ level: 'info', service: 'ops', pid: process.pid, uid: 'u1', msg: 'hello' });

@@ -36,6 +36,8 @@ export function createLogger(service: string, level: string, format: LogFormat =
         translateTime: 'HH:MM:ss.l',
         ignore: 'pid,hostname,service',
         messageFormat: `${service.padEnd(6)} {msg}`,
+        // Only a thrown Error (`err`) gets lines of its own; a reply's `error` ({ code, message }) stays on the line.
+        errorLikeObjectKeys: ['err'],
         sync: true,
         ...(out ? { destination: out } : {}),
       }),
