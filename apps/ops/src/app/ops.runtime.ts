@@ -157,7 +157,7 @@ export class OpsRuntime {
       },
     });
     this.catalog.on('service-down', (name) => {
-      logger.info({ serviceName: name }, 'service left: requests waiting for it stop waiting');
+      logger.info({ serviceName: name }, 'service left');
       // Not at once: a chain that deregisters as it stops has just had its last replies
       // acknowledged, and etcd's event can reach ops before its consumer has fetched them.
       const timer = setTimeout(() => {
