@@ -20,6 +20,7 @@ export * from './lib/consumer/offset-tracker';
 export * from './lib/ports/inbound-message';
 export * from './lib/ports/publisher.port';
 export * from './lib/ports/kafka-transport.port';
+export * from './lib/ports/topic-admin.port';
 
 // Configuration and logging.
 export * from './lib/config/common.config';
@@ -32,8 +33,10 @@ export * from './lib/kafka/fixed-partitions.assigner';
 export * from './lib/kafka/kafka-client';
 export * from './lib/kafka/kafka-transport';
 export * from './lib/kafka/kafkajs.consumer-source';
+export * from './lib/kafka/kafkajs.topic-admin';
 export * from './lib/kafka/kafkajs.produce-client';
 export * from './lib/kafka/platformatic.consumer-source';
+export * from './lib/kafka/platformatic.topic-admin';
 export * from './lib/kafka/platformatic.produce-client';
 export * from './lib/kafka/kafka.publisher';
 export * from './lib/kafka/key-hash.partitioner';

@@ -2,3 +2,4 @@
 // own chains and clients). Not part of the runtime bundle: import from `@gateway/messaging/testing`.
 export * from './lib/testing/fake-clock';
 export * from './lib/testing/in-memory.publisher';
+export * from './lib/testing/in-memory.topic-admin';

@@ -4,6 +4,7 @@ import {
   Headers,
   invalid,
   MessageConsumer,
+  NO_OUTPUT,
   SpanKind,
   startSpan,
   traceHeaders,
@@ -52,21 +53,25 @@ export interface IngressRequest {
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 
 /**
- * The consumer of `ops.req`: each valid request is submitted to the gateway and its answer published
- * to the request's `reply-to` topic (default `ops.agg`); the request is committed only once that
- * answer is out. A duplicate uid in flight joins the first request: one broadcast, one answer.
+ * The consumer of `ops.req`: each valid request is submitted to the gateway, and its answer is
+ * returned for the consumer to publish to the request's `reply-to` topic (default `ops.agg`),
+ * creating that topic first if needed; the request is committed only once the answer is out. A
+ * reply topic that cannot be created or written is retried by the consumer without asking the
+ * chains again, and the request ends on `ops.dlq` (`MSG_PUBLISH_REFUSED`) if the broker refuses it
+ * for good. A duplicate uid in flight joins the first request: one broadcast, one answer.
  * A request's time counts from its record's timestamp; it waits for admission (first come first
  * served, the fetch pausing once `maxInFlight` are in hand) until its deadline, and one whose time
  * ran out — in the backlog or while waiting — is answered `DEADLINE_EXPIRED` without asking any chain.
  */
 export function createKafkaIngress(options: KafkaIngressOptions): MessageConsumer<IngressRequest> {
-  const { gateway, publisher } = options;
+  const { gateway } = options;
   return new MessageConsumer<IngressRequest>({
     transport: options.transport,
     groupId: options.groupId,
     topic: options.topics.opsReq,
     logger: options.logger,
     maxInFlight: options.maxInFlight,
+    publisher: creatingTopics(options.publisher, options.ensureTopic),
     deadLetters: options.deadLetters,
     fetch: options.fetch ?? {},
     decode: (message) => {
@@ -91,10 +96,19 @@ export function createKafkaIngress(options: KafkaIngressOptions): MessageConsume
       endSpan(span, answer);
       if (submission.joined) {
         options.logger.info({ uid: submission.uid }, 'request joined the one in flight with the same uid');
-        return;
+        return NO_OUTPUT;
       }
-      await options.ensureTopic(replyTo);
-      await publisher.publish([{ topic: replyTo, key: submission.uid, value: JSON.stringify(answer), headers: trace.headers }]);
+      return [{ topic: replyTo, key: submission.uid, value: JSON.stringify(answer), headers: trace.headers }];
     },
   });
+}
+
+/** `publisher`, creating each message's topic first (a client may name a new one in `reply-to`). */
+function creatingTopics(publisher: Publisher, ensureTopic: (topic: string) => Promise<void>): Publisher {
+  return {
+    publish: async (messages) => {
+      await Promise.all([...new Set(messages.map((m) => m.topic))].map(ensureTopic));
+      await publisher.publish(messages);
+    },
+  };
 }

@@ -59,6 +59,12 @@ export class OpsMetrics {
     labelNames: ['topic', 'code'] as const,
     registers: [this.registry],
   });
+  readonly deadLettersGivenUp = new Counter({
+    name: 'ops_dead_letters_given_up_total',
+    help: 'Dead letters that could not be written to ops.dlq after every attempt: logged with their coordinates and committed',
+    labelNames: ['topic', 'code'] as const,
+    registers: [this.registry],
+  });
   readonly serviceLatency = new Histogram({
     name: 'ops_service_reply_duration_seconds',
     help: 'Time from broadcast to a chain reply, by service and reply status',

@@ -93,6 +93,7 @@ export class OpsRuntime {
       topic: topics.opsDlq,
       logger,
       onDeadLetter: (topic, code) => metrics.deadLetters.inc({ topic, code }),
+      onGivenUp: (topic, code) => metrics.deadLettersGivenUp.inc({ topic, code }),
     });
     this.deadLetters = deadLetters;
     this.aggregator = new ScatterGatherAggregator({
@@ -197,7 +198,7 @@ export class OpsRuntime {
     const { opsReq, opsResp, opsAgg, opsDlq } = config.topics;
     const topics = [opsReq, opsResp, opsAgg, opsDlq];
     await ensureTopics(
-      this.transport.kafka,
+      this.transport.admin,
       topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })),
       this.logger,
     );
@@ -254,7 +255,7 @@ export class OpsRuntime {
     const claim = new PartitionClaim({
       client: this.etcd,
       prefix: `/reply-partitions/${topic}/`,
-      partitions: await partitionCount(this.transport.kafka, topic),
+      partitions: await partitionCount(this.transport.admin, topic),
       owner: config.instanceId,
       ttlSeconds: config.leaseTtlSeconds,
       logger,
@@ -286,6 +287,7 @@ export class OpsRuntime {
       topic: config.topics.opsResp,
       groupId: `${config.topicPrefix}ops-replies-${config.instanceId}`,
       aggregator: this.aggregator,
+      publisher: this.publisher,
       deadLetters: this.deadLetters,
       metrics,
       logger: this.logger,
@@ -302,7 +304,7 @@ export class OpsRuntime {
   private ensureTopic(topic: string): Promise<void> {
     let known = this.knownTopics.get(topic);
     if (!known) {
-      known = ensureTopics(this.transport.kafka, [{ topic, numPartitions: this.config.topicPartitions }], this.logger);
+      known = ensureTopics(this.transport.admin, [{ topic, numPartitions: this.config.topicPartitions }], this.logger);
       this.knownTopics.set(topic, known);
       known.catch(() => this.knownTopics.delete(topic)); // try again with the next request
     }

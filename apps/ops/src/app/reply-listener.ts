@@ -2,11 +2,13 @@ import {
   checkKey,
   decodeJson,
   MessageConsumer,
+  NO_OUTPUT,
   validateChainReply,
   type ChainReply,
   type DeadLetterQueue,
   type FetchSettings,
   type KafkaTransport,
+  type Publisher,
   type ScatterGatherAggregator,
 } from '@gateway/messaging';
 import type { Logger } from 'pino';
@@ -18,6 +20,8 @@ export interface ReplyListenerOptions {
   topic: string;
   groupId: string;
   aggregator: ScatterGatherAggregator;
+  /** Publishes dead letters (a reply needs no answer). */
+  publisher: Publisher;
   deadLetters: DeadLetterQueue;
   metrics: OpsMetrics;
   logger: Logger;
@@ -42,6 +46,7 @@ export function createReplyListener(options: ReplyListenerOptions): MessageConsu
     logger,
     commit: false,
     maxInFlight: 100_000,
+    publisher: options.publisher,
     deadLetters: options.deadLetters,
     fetch: options.fetch ?? {},
     fixedPartitions: options.partitions,
@@ -49,12 +54,13 @@ export function createReplyListener(options: ReplyListenerOptions): MessageConsu
       const json = decodeJson(message.value, options.maxMessageBytes);
       return json.ok ? checkKey(message.key, validateChainReply(json.value)) : json;
     },
-    handle: async (reply) => {
+    handle: (reply) => {
       const outcome = aggregator.offer(reply);
       if (outcome !== 'accepted') {
         metrics.repliesDropped.inc({ reason: outcome });
         logger.info({ uid: reply.uid, service: reply.service, outcome }, 'reply dropped');
       }
+      return NO_OUTPUT;
     },
   });
 }

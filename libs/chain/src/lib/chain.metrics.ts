@@ -7,6 +7,7 @@ export class ChainMetrics {
   readonly handlerDuration: Histogram<'outcome'>;
   readonly inFlight: Gauge;
   readonly deadLetters: Counter<'code'>;
+  readonly deadLettersGivenUp: Counter<'code'>;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -28,6 +29,12 @@ export class ChainMetrics {
     this.deadLetters = new Counter({
       name: 'chain_dead_letters_total',
       help: 'Messages sent to ops.dlq, by reason code',
+      labelNames: ['code'],
+      registers,
+    });
+    this.deadLettersGivenUp = new Counter({
+      name: 'chain_dead_letters_given_up_total',
+      help: 'Dead letters that could not be written to ops.dlq after every attempt: logged with their coordinates and committed',
       labelNames: ['code'],
       registers,
     });

@@ -11,10 +11,12 @@ import {
   fetchSettings,
   Headers,
   HealthServer,
+  type HandlerOutput,
   type InboundMessage,
   KafkaPublisher,
   type KafkaTransport,
   MessageConsumer,
+  NO_OUTPUT,
   publisherOptions,
   type Span,
   SpanKind,
@@ -102,12 +104,14 @@ export class ChainService {
       topic: this.config.topics.opsDlq,
       logger: this.logger,
       onDeadLetter: (_topic, code) => metrics.deadLetters.inc({ code }),
+      onGivenUp: (_topic, code) => metrics.deadLettersGivenUp.inc({ code }),
     });
     this.consumer = new MessageConsumer<ChainRequest>({
       transport: this.transport,
       groupId: `${this.config.topicPrefix}${options.name}`,
       topic: this.topic,
       logger: this.logger,
+      publisher: this.publisher,
       deadLetters,
       maxInFlight: this.config.maxInFlight,
       fetch: fetchSettings(tuning),
@@ -152,7 +156,7 @@ export class ChainService {
     this.phase = 'started';
     const partitions = this.config.topicPartitions;
     await ensureTopics(
-      this.transport.kafka,
+      this.transport.admin,
       [this.topic, this.config.topics.opsResp, this.config.topics.opsDlq].map((topic) => ({ topic, numPartitions: partitions })),
       this.logger,
     );
@@ -187,7 +191,7 @@ export class ChainService {
     return json.ok ? checkKey(message.key, validateChainRequest(json.value)) : json;
   }
 
-  private async handle(request: ChainRequest, message: InboundMessage): Promise<void> {
+  private async handle(request: ChainRequest, message: InboundMessage): Promise<HandlerOutput> {
     const remaining = request.deadline - Date.now();
     if (remaining <= 0) {
       // ops no longer waits for it (contract §8): dropped cheaply — no span, no reply, a counter and
@@ -196,20 +200,21 @@ export class ChainService {
       this.metrics.requests.inc({ outcome: 'expired' });
       if (this.logger.isLevelEnabled('debug'))
         this.logger.debug({ uid: request.uid, deadline: request.deadline }, 'request expired; skipped');
-      return;
+      return NO_OUTPUT;
     }
     const span = startSpan(`${this.topic} process`, SpanKind.CONSUMER, message.headers, {
       'messaging.destination.name': this.topic,
       'gateway.uid': request.uid,
     });
     try {
-      await this.answer(request, remaining, message, span);
+      return await this.answer(request, remaining, message, span);
     } finally {
       span.end();
     }
   }
 
-  private async answer(request: ChainRequest, remaining: number, message: InboundMessage, span: Span): Promise<void> {
+  /** Runs the handler and returns the reply to publish: its result, or the error it ended with. */
+  private async answer(request: ChainRequest, remaining: number, message: InboundMessage, span: Span): Promise<HandlerOutput> {
     const logger = this.logger.child({ uid: request.uid, traceId: traceIdOf(span) });
     // Stop a little before the deadline so the error reply reaches ops while it still waits.
     const limit = Math.min(this.config.handlerTimeoutMs, Math.max(1, remaining - 50));
@@ -237,7 +242,7 @@ export class ChainService {
       span.setStatus({ code: SpanStatusCode.ERROR, message: reply.error.code });
     }
     const partition = Number(message.headers[Headers.REPLY_PARTITION]);
-    await this.publisher.publish([
+    return [
       {
         topic: message.headers[Headers.REPLY_TO] || this.config.topics.opsResp,
         key: request.uid,
@@ -245,6 +250,6 @@ export class ChainService {
         headers: traceHeaders(span),
         ...(Number.isInteger(partition) && partition >= 0 ? { partition } : {}),
       },
-    ]);
+    ];
   }
 }

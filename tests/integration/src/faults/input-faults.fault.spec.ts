@@ -6,13 +6,13 @@ import { randomSuffix } from '../support/infra';
 import { assertInvariants, baseline, type Baseline } from '../support/invariants';
 import { Ledger } from '../support/ledger';
 import { metric } from '../support/ops-metrics';
-import { answerOf, collectTopic, headersOf, produce, type TopicCollector } from '../support/plain-kafka';
+import { answerOf, collectTopic, createTopic, headersOf, produce, type TopicCollector } from '../support/plain-kafka';
 import { ORDER, System } from '../support/system';
 import { waitFor } from '../support/wait-for';
 
 const MAX_MESSAGE_BYTES = 4096;
 
-/** Bad input, duplicates, strays and silence (scenarios 3, 4, 5, 7, 12). */
+/** Bad input, duplicates, strays and silence (scenarios 3, 4, 5, 7, 12, 15). */
 describe('fault scenarios: input', () => {
   const system = new System({ env: { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), LEASE_TTL_SECONDS: '3' } });
   let ledger: Ledger;
@@ -231,5 +231,33 @@ describe('fault scenarios: input', () => {
       () => slow.seen.filter((u) => u === uid).length === 1 && answers.get(uid)?.length === 1,
       1500,
     );
+  });
+
+  it('15: a reply-to topic the broker refuses → the chains are asked once, the request ends on ops.dlq (MSG_PUBLISH_REFUSED), and ops.req goes on', async () => {
+    const chain = await handMade({});
+    // Kafka refuses a topic whose name differs from an existing one only by '.' and '_'.
+    const taken = `${system.topicPrefix}refused.reply`;
+    await createTopic(taken, 1);
+    const uid = `refused-${randomSuffix()}`;
+    const request = JSON.stringify({ uid, payload: ORDER, timeoutMs: 3000, services: [chain.name] });
+    await produce(system.topics.opsReq, {
+      key: uid,
+      value: request,
+      headers: { 'reply-to': `${system.topicPrefix}refused_reply`, 'x-case': 'refused-reply-to' },
+    });
+    const [dead] = await waitFor('the request on ops.dlq', () => dlq.get('refused-reply-to'), 15_000);
+    expect(dead?.key?.toString()).toBe(uid);
+    expect(headersOf(dead as KafkaMessage)['dlq-reason']).toMatch(/^MSG_PUBLISH_REFUSED: /);
+    await expectSteady('one broadcast', () => chain.seen.filter((u) => u === uid).length === 1, 1500);
+
+    // The partition goes on: the next request is answered.
+    const next = `after-${randomSuffix()}`;
+    await produce(system.topics.opsReq, {
+      key: next,
+      value: JSON.stringify({ uid: next, payload: ORDER, timeoutMs: 3000, services: [chain.name] }),
+      headers: { 'reply-to': replyTopic() },
+    });
+    const [answer] = await waitFor('the next answer', () => answers.get(next), 10_000);
+    expect(answer).toMatchObject({ uid: next, status: 'complete' });
   });
 });

@@ -11,7 +11,8 @@ import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors'
 import { DeadLetterQueue } from '../kafka/dead-letter.queue';
 import { KafkaPublisher } from '../kafka/kafka.publisher';
 import { kafkajsTransport } from '../kafka/kafka-transport';
-import { MessageConsumer } from '../kafka/message-consumer';
+import { MessageConsumer, NO_OUTPUT } from '../kafka/message-consumer';
+import type { KafkaTransport } from '../ports/kafka-transport.port';
 import { ensureTopics } from '../kafka/topic-admin';
 
 /** Options of {@link OpsClient}. */
@@ -40,6 +41,7 @@ interface Waiting {
  */
 export class OpsClient {
   private readonly replyTopic: string;
+  private readonly transport: KafkaTransport;
   private readonly topics: TopicNames;
   private readonly publisher: KafkaPublisher;
   private readonly consumer: MessageConsumer<OpsAnswer>;
@@ -50,7 +52,7 @@ export class OpsClient {
     const id = randomBytes(4).toString('hex');
     this.topics = options.topics ?? topicNames();
     this.replyTopic = options.replyTopic ?? `ops.agg.client-${id}`;
-    const transport = kafkajsTransport(options.kafka);
+    const transport = (this.transport = kafkajsTransport(options.kafka));
     this.publisher = new KafkaPublisher(transport.createProducer(), options.logger);
     this.consumer = new MessageConsumer<OpsAnswer>({
       transport,
@@ -58,6 +60,7 @@ export class OpsClient {
       topic: this.replyTopic,
       logger: options.logger,
       commit: false,
+      publisher: this.publisher,
       deadLetters: new DeadLetterQueue({
         publisher: this.publisher,
         service: 'ops-client',
@@ -71,14 +74,17 @@ export class OpsClient {
           ? valid(json.value as unknown as OpsAnswer)
           : invalid(MessagingErrorCodes.ENVELOPE_INVALID, 'answer without a uid');
       },
-      handle: async (answer) => this.settle(answer),
+      handle: (answer) => {
+        this.settle(answer);
+        return NO_OUTPUT;
+      },
     });
   }
 
   /** Creates the reply topic if needed and starts listening; safe to call twice. */
   start(): Promise<void> {
     this.started ??= (async () => {
-      await ensureTopics(this.options.kafka, [{ topic: this.replyTopic, numPartitions: 1 }], this.options.logger);
+      await ensureTopics(this.transport.admin, [{ topic: this.replyTopic, numPartitions: 1 }], this.options.logger);
       await this.publisher.start();
       await this.consumer.start();
     })();

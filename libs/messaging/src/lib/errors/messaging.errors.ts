@@ -17,6 +17,8 @@ export const MessagingErrorCodes = {
   KAFKA_UNAVAILABLE: 'MSG_KAFKA_UNAVAILABLE',
   /** The broker refused a publish for good (for example a message over its size limit). */
   PUBLISH_REFUSED: 'MSG_PUBLISH_REFUSED',
+  /** The broker refused a topic for good: an invalid name, one that collides with an existing topic, no authorisation. */
+  TOPIC_REFUSED: 'MSG_TOPIC_REFUSED',
   /** The kafkajs consumer crashed and will not restart itself. */
   CONSUMER_CRASHED: 'MSG_CONSUMER_CRASHED',
   /** A chain handler ran past its time limit. */

@@ -15,6 +15,8 @@ export interface DeadLetterQueueOptions {
   topic: string;
   logger: Logger;
   onDeadLetter?: DeadLetterHook;
+  /** Called when a dead letter could not be written and was given up (for metrics). */
+  onGivenUp?: DeadLetterHook;
 }
 
 /**
@@ -27,6 +29,7 @@ export class DeadLetterQueue {
   private readonly topic: string;
   private readonly logger: Logger;
   private readonly hook: DeadLetterHook;
+  private readonly givenUpHook: DeadLetterHook;
 
   constructor(options: DeadLetterQueueOptions) {
     this.publisher = options.publisher;
@@ -34,6 +37,7 @@ export class DeadLetterQueue {
     this.topic = options.topic;
     this.logger = options.logger;
     this.hook = options.onDeadLetter ?? (() => undefined);
+    this.givenUpHook = options.onGivenUp ?? (() => undefined);
   }
 
   /** Resolves once the broker holds the dead letter; rejects if it could not be published. */
@@ -58,6 +62,26 @@ export class DeadLetterQueue {
     this.logger.warn(
       { component: 'dlq', topic: message.topic, partition: message.partition, offset: message.offset, reason: dlqReason },
       'message dead-lettered',
+    );
+  }
+
+  /**
+   * Records a dead letter that could not be written after every attempt: an error line with the
+   * message's coordinates (enough to find it again on its source topic while it is retained), and
+   * the `onGivenUp` hook. Its offset is committed after this, so its partition goes on.
+   */
+  giveUp(message: InboundMessage, code: string, reason: string, error: Error): void {
+    this.givenUpHook(message.topic, code);
+    this.logger.error(
+      {
+        component: 'dlq',
+        err: error,
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        reason: `${code}: ${reason}`,
+      },
+      'dead letter could not be written; given up and committed',
     );
   }
 }

@@ -1,4 +1,5 @@
-import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
+import type { PartitionAssigner } from 'kafkajs';
+import { kafkajs } from './kafkajs.runtime';
 
 /**
  * A kafkajs partition assigner that gives a consumer exactly the partitions it was told to read —
@@ -6,6 +7,7 @@ import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
  * (claimed through etcd). It never depends on where a rebalance happens to put partitions.
  */
 export function fixedPartitionsAssigner(topic: string, partitions: () => number[]): PartitionAssigner {
+  const { AssignerProtocol } = kafkajs();
   return () => ({
     name: 'FixedPartitions',
     version: 1,

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { Kafka, logLevel, type ISocketFactory, type LogEntry } from 'kafkajs';
+import type { ISocketFactory, Kafka, LogEntry } from 'kafkajs';
+import { kafkajs } from './kafkajs.runtime';
 import type { Logger } from 'pino';
 import { quietKafkajsTimerWarning } from './kafkajs-warnings';
 
@@ -11,12 +12,8 @@ export interface KafkaClientOptions {
   logger: Logger;
 }
 
-const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
+/** kafkajs' log levels (its `logLevel` enum: NOTHING 0, ERROR 1, WARN 2, INFO 4, DEBUG 5) in pino's names. */
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = { 1: 'error', 2: 'warn', 4: 'info', 5: 'debug' };
 
 /**
  * A kafkajs client whose own logs go to pino as JSON lines under `component: kafkajs`. Retries are
@@ -25,6 +22,7 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 export function createKafka(options: KafkaClientOptions): Kafka {
   quietKafkajsTimerWarning();
   const log = options.logger.child({ component: 'kafkajs' });
+  const { Kafka, logLevel } = kafkajs();
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,

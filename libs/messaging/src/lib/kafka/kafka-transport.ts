@@ -1,15 +1,18 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaClientName, KafkaTransport } from '../ports/kafka-transport.port';
+import type { TopicAdmin } from '../ports/topic-admin.port';
 import { createKafka } from './kafka-client';
 import { KafkajsConsumerSource } from './kafkajs.consumer-source';
 import { KafkajsProduceClient } from './kafkajs.produce-client';
+import { KafkajsTopicAdmin } from './kafkajs.topic-admin';
 import { PlatformaticConsumerSource } from './platformatic.consumer-source';
 import { PlatformaticProduceClient } from './platformatic.produce-client';
+import { PlatformaticTopicAdmin } from './platformatic.topic-admin';
 
 /** Options of {@link createKafkaTransport}. */
 export interface KafkaTransportOptions {
-  /** The client library for producing and consuming (KAFKA_CLIENT). */
+  /** The client library for producing, consuming and topic administration (KAFKA_CLIENT). */
   client: KafkaClientName;
   brokers: string[];
   clientId: string;
@@ -17,30 +20,38 @@ export interface KafkaTransportOptions {
 }
 
 /**
- * The Kafka client a service produces and consumes with: kafkajs or @platformatic/kafka behind
- * the same ports (docs/architecture.md). Topic administration uses kafkajs either way.
+ * The Kafka client a service works with: kafkajs or @platformatic/kafka behind the same ports
+ * (docs/architecture.md). Only the chosen library is loaded.
  */
 export function createKafkaTransport(options: KafkaTransportOptions): KafkaTransport {
-  const kafka = createKafka(options);
-  const { brokers, clientId } = options;
-  if (options.client === 'platformatic') {
-    let consumers = 0;
-    return {
-      client: 'platformatic',
-      kafka,
-      createProducer: () => new PlatformaticProduceClient(brokers, clientId),
-      createConsumerSource: (source) =>
-        new PlatformaticConsumerSource(brokers, `${clientId}-c${++consumers}`, source, staticMemberId(clientId, source.groupId)),
-    };
-  }
-  return kafkajsTransport(kafka);
+  return options.client === 'platformatic'
+    ? platformaticTransport(options.brokers, options.clientId)
+    : kafkajsTransport(createKafka(options));
 }
 
-/** kafkajs behind the ports, on a client made elsewhere (as the OpsClient is given one). */
+/** Topic administration alone on the chosen client (a service whose clients run on a Kafka thread keeps it on its own thread). */
+export function createTopicAdmin(options: KafkaTransportOptions): TopicAdmin {
+  return options.client === 'platformatic'
+    ? new PlatformaticTopicAdmin(options.brokers, options.clientId)
+    : new KafkajsTopicAdmin(createKafka(options));
+}
+
+function platformaticTransport(brokers: string[], clientId: string): KafkaTransport {
+  let consumers = 0;
+  return {
+    client: 'platformatic',
+    admin: new PlatformaticTopicAdmin(brokers, clientId),
+    createProducer: () => new PlatformaticProduceClient(brokers, clientId),
+    createConsumerSource: (source) =>
+      new PlatformaticConsumerSource(brokers, `${clientId}-c${++consumers}`, source, staticMemberId(clientId, source.groupId)),
+  };
+}
+
+/** kafkajs behind the ports, on a client made elsewhere (as a test or the bench may make one). */
 export function kafkajsTransport(kafka: Kafka): KafkaTransport {
   return {
     client: 'kafkajs',
-    kafka,
+    admin: new KafkajsTopicAdmin(kafka),
     createProducer: () => new KafkajsProduceClient(kafka),
     createConsumerSource: (source) => new KafkajsConsumerSource(kafka, source),
   };

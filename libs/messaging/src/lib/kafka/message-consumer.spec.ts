@@ -2,10 +2,12 @@ import { EventEmitter } from 'node:events';
 import type { ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import pino from 'pino';
 import { valid } from '../contract/result';
+import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
 import { InMemoryPublisher } from '../testing/in-memory.publisher';
+import { InMemoryTopicAdmin } from '../testing/in-memory.topic-admin';
 import { DeadLetterQueue } from './dead-letter.queue';
 import { kafkajsTransport } from './kafka-transport';
-import { MessageConsumer } from './message-consumer';
+import { MessageConsumer, NO_OUTPUT, type HandlerOutput, type MessageConsumerOptions } from './message-consumer';
 import type { CommitOffset, ConsumerSource, Deliver } from '../ports/kafka-transport.port';
 
 const EVENTS = {
@@ -67,9 +69,13 @@ function setup(options: { fetchPacingMs?: number; handled?: string[] } = {}) {
     groupId: 'g',
     topic: 't',
     logger,
+    publisher: new InMemoryPublisher(),
     deadLetters: new DeadLetterQueue({ publisher: new InMemoryPublisher(), service: 's', topic: 'dlq', logger }),
     decode: () => valid('x'),
-    handle: async (_value, message) => void options.handled?.push(message.offset),
+    handle: (_value, message) => {
+      options.handled?.push(message.offset);
+      return NO_OUTPUT;
+    },
     fetch: { pacingMs: options.fetchPacingMs ?? 0 },
     onRebuild: (error) => rebuilt.push(error),
   });
@@ -184,33 +190,41 @@ class ManualSource implements ConsumerSource {
   }
 }
 
-describe('MessageConsumer in-flight limit and commits', () => {
-  function manual(maxInFlight: number) {
-    const source = new ManualSource();
-    const release = new Map<string, () => void>();
-    const logger = pino({ level: 'silent' });
-    const consumer = new MessageConsumer<string>({
-      transport: { client: 'kafkajs', kafka: {} as Kafka, createProducer: () => undefined as never, createConsumerSource: () => source },
-      groupId: 'g',
-      topic: 't',
-      logger,
-      maxInFlight,
-      deadLetters: new DeadLetterQueue({ publisher: new InMemoryPublisher(), service: 's', topic: 'dlq', logger }),
-      decode: () => valid('x'),
-      handle: (_value, message) => new Promise<void>((resolve) => release.set(message.offset, resolve)),
-    });
-    const message = (offset: number) => ({
-      topic: 't',
-      partition: 0,
-      offset: String(offset),
-      key: null,
-      value: null,
-      headers: {},
-      timestamp: 0,
-    });
-    return { consumer, source, release, message };
-  }
+/** A consumer on a {@link ManualSource}; `handle` is the test's, by default one released by hand per offset. */
+function manual(maxInFlight: number, overrides: Partial<MessageConsumerOptions<string>> = {}) {
+  const source = new ManualSource();
+  const release = new Map<string, () => void>();
+  const logger = pino({ level: 'silent' });
+  const consumer = new MessageConsumer<string>({
+    transport: {
+      client: 'kafkajs',
+      admin: new InMemoryTopicAdmin(),
+      createProducer: () => undefined as never,
+      createConsumerSource: () => source,
+    },
+    groupId: 'g',
+    topic: 't',
+    logger,
+    maxInFlight,
+    publisher: new InMemoryPublisher(),
+    deadLetters: new DeadLetterQueue({ publisher: new InMemoryPublisher(), service: 's', topic: 'dlq', logger }),
+    decode: () => valid('x'),
+    handle: (_value, message) => new Promise<HandlerOutput>((resolve) => release.set(message.offset, () => resolve(NO_OUTPUT))),
+    ...overrides,
+  });
+  const message = (offset: number) => ({
+    topic: 't',
+    partition: 0,
+    offset: String(offset),
+    key: null,
+    value: null,
+    headers: {},
+    timestamp: 0,
+  });
+  return { consumer, source, release, message };
+}
 
+describe('MessageConsumer in-flight limit and commits', () => {
   it('refuses a message at the limit with a promise, and takes it when offered again after a message finished', async () => {
     const { consumer, source, release, message } = manual(2);
     await consumer.start();
@@ -260,6 +274,99 @@ describe('MessageConsumer in-flight limit and commits', () => {
     release.get('0')?.();
     await until(() => source.commits.length === 1);
     expect(source.commits[0]).toEqual([{ topic: 't', partition: 0, offset: '3' }]);
+    await consumer.close(0);
+  });
+});
+
+describe('MessageConsumer: a handler runs once and returns its output, which the consumer publishes', () => {
+  const reply = (offset: string): HandlerOutput => [{ topic: 'replies', key: offset, value: `answer to ${offset}` }];
+  const refusal = new MessagingError(MessagingErrorCodes.PUBLISH_REFUSED, 'topic refused');
+  const outage = new MessagingError(MessagingErrorCodes.KAFKA_UNAVAILABLE, 'broker away');
+
+  function withOutput(
+    options: { publisher?: InMemoryPublisher; dlq?: InMemoryPublisher; handle?: MessageConsumerOptions<string>['handle'] } = {},
+  ) {
+    const publisher = options.publisher ?? new InMemoryPublisher();
+    const dlq = options.dlq ?? new InMemoryPublisher();
+    const calls: string[] = [];
+    const givenUp: string[] = [];
+    const logger = pino({ level: 'silent' });
+    const setup = manual(10, {
+      publisher,
+      deadLetters: new DeadLetterQueue({ publisher: dlq, service: 's', topic: 'dlq', logger, onGivenUp: (_t, code) => givenUp.push(code) }),
+      handle: options.handle ?? ((_value, message) => (calls.push(message.offset), reply(message.offset))),
+      attempts: { refusedPublish: 2, deadLetter: 2 },
+    });
+    return { ...setup, publisher, dlq, calls, givenUp };
+  }
+
+  it('publishes what the handler returned, then commits', async () => {
+    const { consumer, source, message, publisher, calls } = withOutput();
+    await consumer.start();
+    source.deliver?.(message(0));
+    await until(() => source.commits.length === 1);
+    expect(calls).toEqual(['0']);
+    expect(publisher.messages).toEqual(reply('0'));
+    expect(source.commits[0]).toEqual([{ topic: 't', partition: 0, offset: '1' }]);
+    await consumer.close(0);
+  });
+
+  it('retries a publish the broker refuses without running the handler again, then dead-letters the message and goes on', async () => {
+    const publisher = new InMemoryPublisher();
+    publisher.failWith(refusal);
+    const { consumer, source, message, dlq, calls } = withOutput({ publisher });
+    await consumer.start();
+    source.deliver?.(message(0));
+    await until(() => source.commits.length === 1);
+    expect(calls).toEqual(['0']); // the handler's work is done once
+    expect(publisher.calls).toBe(2); // attempts.refusedPublish
+    expect(dlq.messages).toHaveLength(1);
+    expect(dlq.messages[0]?.headers?.['dlq-reason']).toMatch(/^MSG_PUBLISH_REFUSED: its output could not be published: topic refused/);
+    await consumer.close(0);
+  });
+
+  it('keeps retrying the publish while Kafka is away, and publishes once it is back, still without running the handler again', async () => {
+    const publisher = new InMemoryPublisher();
+    publisher.failWith(outage);
+    const { consumer, source, message, dlq, calls } = withOutput({ publisher });
+    await consumer.start();
+    source.deliver?.(message(0));
+    await until(() => publisher.calls >= 3); // beyond attempts.refusedPublish: an outage is not a refusal
+    publisher.failWith(undefined);
+    await until(() => source.commits.length === 1);
+    expect(calls).toEqual(['0']);
+    expect(publisher.messages).toEqual(reply('0'));
+    expect(dlq.messages).toEqual([]);
+    await consumer.close(0);
+  });
+
+  it('dead-letters a message whose handler throws, at once (MSG_HANDLER_FAILED), without running it again', async () => {
+    let runs = 0;
+    const { consumer, source, message, dlq, publisher } = withOutput({
+      handle: () => {
+        runs++;
+        throw new Error('no such order');
+      },
+    });
+    await consumer.start();
+    source.deliver?.(message(0));
+    await until(() => source.commits.length === 1);
+    expect(runs).toBe(1);
+    expect(publisher.calls).toBe(0);
+    expect(dlq.messages[0]?.headers?.['dlq-reason']).toBe('MSG_HANDLER_FAILED: handler failed: no such order');
+    await consumer.close(0);
+  });
+
+  it('gives up a dead letter that cannot be written after its attempts: counted, and committed so the partition goes on', async () => {
+    const dlq = new InMemoryPublisher();
+    dlq.failWith(outage);
+    const { consumer, source, message, givenUp } = withOutput({ dlq, handle: () => Promise.reject(new Error('bad')) });
+    await consumer.start();
+    source.deliver?.(message(0));
+    source.deliver?.(message(1));
+    await until(() => source.commits.some((c) => c[0]?.offset === '2'));
+    expect(dlq.calls).toBe(4); // attempts.deadLetter for each of the two
+    expect(givenUp).toEqual(['MSG_HANDLER_FAILED', 'MSG_HANDLER_FAILED']);
     await consumer.close(0);
   });
 });

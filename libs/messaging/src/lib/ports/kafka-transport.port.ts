@@ -1,7 +1,7 @@
-import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { InboundMessage } from './inbound-message';
 import type { OutgoingMessage } from './publisher.port';
+import type { TopicAdmin } from './topic-admin.port';
 
 /** The Kafka client libraries a service can run on (KAFKA_CLIENT). */
 export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
@@ -81,8 +81,8 @@ export interface CommitOffset {
 /** A Kafka client library behind the project's ports. */
 export interface KafkaTransport {
   readonly client: KafkaClientName;
-  /** A kafkajs client for topic administration (creating topics, counting partitions) — never on a hot path. */
-  readonly kafka: Kafka;
+  /** Topic administration (creating topics, counting partitions) on the same client — never on a hot path. */
+  readonly admin: TopicAdmin;
   createProducer(): ProduceClient;
   createConsumerSource(options: ConsumerSourceOptions): ConsumerSource;
 }

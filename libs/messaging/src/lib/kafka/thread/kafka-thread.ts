@@ -2,8 +2,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { createLogger } from '../../logging/logger';
 import type { LogFormat } from '../../config/common.config';
 import type { KafkaTransport } from '../../ports/kafka-transport.port';
-import { createKafka } from '../kafka-client';
-import { createKafkaTransport, type KafkaTransportOptions } from '../kafka-transport';
+import { createKafkaTransport, createTopicAdmin, type KafkaTransportOptions } from '../kafka-transport';
 import { KafkaThreadHost } from './kafka-thread.host';
 import { KAFKA_THREAD_ROLE, type KafkaThreadData } from './kafka-thread.protocol';
 import { ThreadedTransport } from './threaded.transport';
@@ -52,7 +51,7 @@ export function startKafkaThread(options: KafkaThreadOptions): KafkaTransport {
   };
   worker.on('error', (error) => end(error));
   worker.on('exit', (code) => end(new Error(`the Kafka thread exited with code ${code}`)));
-  return new ThreadedTransport(worker, options.client, createKafka(options));
+  return new ThreadedTransport(worker, options.client, createTopicAdmin(options));
 }
 
 /** The Kafka thread's work: builds the real clients and serves the service's thread until it ends. */

@@ -1,10 +1,10 @@
-import type { Kafka } from 'kafkajs';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import pino from 'pino';
 import type { InboundMessage } from '../../ports/inbound-message';
 import type { CommitOffset, ConsumerSource, ConsumerSourceOptions, Deliver, ProduceClient } from '../../ports/kafka-transport.port';
 import type { OutgoingMessage } from '../../ports/publisher.port';
 import { KafkaThreadHost } from './kafka-thread.host';
+import { InMemoryTopicAdmin } from '../../testing/in-memory.topic-admin';
 import { ThreadedTransport } from './threaded.transport';
 
 /** A client stand-in on the host's side: what it was asked, and a way to push consumed messages. */
@@ -101,7 +101,7 @@ describe('ThreadedTransport with its KafkaThreadHost (over a MessageChannel)', (
       },
       pino({ level: 'silent' }),
     );
-    return new ThreadedTransport(port1, 'platformatic', {} as Kafka); // topic admin is not used here
+    return new ThreadedTransport(port1, 'platformatic', new InMemoryTopicAdmin());
   }
 
   afterEach(() => {

@@ -1,4 +1,3 @@
-import type { Kafka } from 'kafkajs';
 import type { InboundMessage } from '../../ports/inbound-message';
 import type {
   CommitOffset,
@@ -9,6 +8,7 @@ import type {
   KafkaTransport,
   ProduceClient,
 } from '../../ports/kafka-transport.port';
+import type { TopicAdmin } from '../../ports/topic-admin.port';
 import type { OutgoingMessage } from '../../ports/publisher.port';
 import type { FromKafkaThread, ThreadError, ThreadMessage, ToKafkaThread } from './kafka-thread.protocol';
 
@@ -43,7 +43,7 @@ interface Pending {
  * A {@link KafkaTransport} whose producers and consumers run on a Kafka thread
  * ({@link KafkaThreadHost}) and are driven through `port`: the policy above them (the publisher's
  * batching, the consumer's decoding, in-flight limit and commits) stays on the service's thread,
- * the client libraries' work moves off it. Topic administration (`kafka`) stays here: it is never
+ * the client libraries' work moves off it. Topic administration (`admin`) stays here: it is never
  * on a hot path.
  */
 export class ThreadedTransport implements KafkaTransport {
@@ -55,7 +55,7 @@ export class ThreadedTransport implements KafkaTransport {
   constructor(
     private readonly port: ServicePort,
     readonly client: KafkaClientName,
-    readonly kafka: Kafka,
+    readonly admin: TopicAdmin,
   ) {
     port.on('message', (message) => this.receive(message));
   }

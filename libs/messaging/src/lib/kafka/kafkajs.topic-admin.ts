@@ -1,0 +1,74 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
+import type { TopicAdmin, TopicLayout, TopicSpec } from '../ports/topic-admin.port';
+
+/** kafkajs' admin client behind the {@link TopicAdmin} port: one short-lived connection per call. */
+export class KafkajsTopicAdmin implements TopicAdmin {
+  constructor(private readonly kafka: Kafka) {}
+
+  listTopics(): Promise<string[]> {
+    return this.withAdmin((admin) => admin.listTopics());
+  }
+
+  createTopics(topics: TopicSpec[]): Promise<string[]> {
+    return this.withAdmin(async (admin) => {
+      const specs = topics.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: -1 }));
+      try {
+        // false: every topic existed already (another service created it first).
+        return (await admin.createTopics({ waitForLeaders: false, topics: specs })) ? topics.map((t) => t.topic) : [];
+      } catch (error) {
+        if (innerErrors(error).every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) return [];
+        throw error;
+      }
+    });
+  }
+
+  describeTopics(topics: string[]): Promise<TopicLayout[]> {
+    return this.withAdmin(async (admin) => {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      return metadata.topics.map((t) => ({
+        topic: t.name,
+        partitions: t.partitions.length,
+        led: t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+      }));
+    });
+  }
+
+  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      return await work(admin);
+    } catch (error) {
+      throw asTopicError(error);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}
+
+/** A kafkajs error as broker answers: itself, or the errors a KafkaJSAggregateError carries. */
+type KafkajsAnswer = { type?: string; retriable?: boolean; message?: string };
+
+function innerErrors(error: unknown): KafkajsAnswer[] {
+  const e = error as KafkajsAnswer & { errors?: KafkajsAnswer[] };
+  return Array.isArray(e.errors) && e.errors.length > 0 ? e.errors : [e];
+}
+
+/** The broker's refusals that trying again cannot change. */
+const REFUSALS = new Set([
+  'INVALID_TOPIC_EXCEPTION',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'INVALID_REPLICATION_FACTOR',
+  'INVALID_PARTITIONS',
+  'POLICY_VIOLATION',
+]);
+
+function asTopicError(error: unknown): MessagingError {
+  if (error instanceof MessagingError) return error;
+  const refused = innerErrors(error).find((e) => e.type !== undefined && REFUSALS.has(e.type));
+  const message = error instanceof Error ? error.message : String(error);
+  return refused
+    ? new MessagingError(MessagingErrorCodes.TOPIC_REFUSED, `the broker refused the topic: ${refused.message ?? refused.type}`, {}, error)
+    : new MessagingError(MessagingErrorCodes.KAFKA_UNAVAILABLE, `topic administration failed: ${message}`, {}, error);
+}
