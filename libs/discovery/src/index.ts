@@ -12,6 +12,7 @@ export { createEtcdClient, Etcd3 } from './lib/etcd/etcd-client.factory';
 export type { EtcdClientOptions } from './lib/etcd/etcd-client.factory';
 export { ServiceRegistration } from './lib/etcd/service.registration';
 export type { RegistrationOptions } from './lib/etcd/registration.options';
+export type { LeaseOptions } from './lib/etcd/lease.settings';
 export { CatalogSync } from './lib/etcd/catalog.sync';
 export { PartitionClaim, claimKey } from './lib/etcd/partition.claim';
 export type { PartitionClaimOptions } from './lib/etcd/partition.claim';

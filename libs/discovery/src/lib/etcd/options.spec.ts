@@ -3,6 +3,7 @@ import { ServiceCatalog } from '../catalog/service-catalog';
 import { DiscoveryErrorCodes } from '../errors/discovery-error-codes';
 import { CatalogSync } from './catalog.sync';
 import { createEtcdClient } from './etcd-client.factory';
+import { PartitionClaim } from './partition.claim';
 import { ServiceRegistration } from './service.registration';
 
 // Constructing clients and adapters never contacts etcd, so these checks need no server.
@@ -32,6 +33,17 @@ describe('options checked up front', () => {
     expect(() => new ServiceRegistration({ client, record: slash, logger })).toThrow(
       expect.objectContaining({ code: DiscoveryErrorCodes.INVALID_RECORD }),
     );
+  });
+
+  it('PartitionClaim refuses a bad lease setting like a registration, and no partitions', () => {
+    const claim = { client, prefix: '/p/', partitions: 3, owner: 'o', logger };
+    expect(() => new PartitionClaim({ ...claim, ttlSeconds: 0 })).toThrow(
+      expect.objectContaining({ code: DiscoveryErrorCodes.INVALID_OPTIONS, context: { setting: 'ttlSeconds' } }),
+    );
+    expect(() => new PartitionClaim({ ...claim, retryMs: -1 })).toThrow(
+      expect.objectContaining({ code: DiscoveryErrorCodes.INVALID_OPTIONS, context: { setting: 'maxBackoffMs' } }),
+    );
+    expect(() => new PartitionClaim({ ...claim, partitions: 0 })).toThrow(RangeError);
   });
 
   it('CatalogSync refuses a bad interval', () => {

@@ -1,21 +1,19 @@
 import { EventEmitter } from 'node:events';
-import type { Etcd3, Lease } from 'etcd3';
 import type { Logger } from 'pino';
-import { Sleeper } from '../util/sleeper';
-import { withTimeout } from '../util/with-timeout';
+import { TimeoutError } from '../util/with-timeout';
+import { LeaseHolder } from './lease.holder';
+import type { LeaseWrite } from './lease.ports';
+import { LeaseOptions, resolveLeaseOptions } from './lease.settings';
 
-/** Options of {@link PartitionClaim}. */
-export interface PartitionClaimOptions {
-  client: Etcd3;
+/** Options of {@link PartitionClaim}; the lease settings ({@link LeaseOptions}) are the same as a registration's. */
+export interface PartitionClaimOptions extends LeaseOptions {
   /** Key prefix of the claims, e.g. `/ops/reply-partitions/ops.resp/`; one key per partition below it. */
   prefix: string;
   /** How many partitions there are to claim (0 … partitions-1). */
   partitions: number;
   /** Who claims: written as the value, for operators. */
   owner: string;
-  ttlSeconds: number;
-  logger: Logger;
-  /** How often to look again when every partition is taken (default 1000 ms). */
+  /** @deprecated The cap of the delay between attempts: use `maxBackoffMs`, which wins when both are given. */
   retryMs?: number;
 }
 
@@ -26,98 +24,77 @@ export function claimKey(prefix: string, partition: number): string {
 
 /**
  * Holds exactly one partition of a topic for this process, through an etcd key created only if
- * absent and bound to a lease it keeps alive: no two live processes hold the same partition, and
- * the partition of a process that died is free again once its lease runs out. When the lease is
- * lost, the claim is made again (the same partition if it is still free) and `claimed` is emitted.
+ * absent and bound to a lease kept alive by a {@link LeaseHolder}: no two live processes hold the
+ * same partition, and the partition of a process that died is free again once its lease runs out.
+ * While every partition is taken it looks again with the lease's backoff. When the lease is lost,
+ * the claim is made again (the same partition if it is still free) and `claimed` is emitted.
  * Emits `lost` when the held partition is lost. start()/close() are idempotent.
  */
 export class PartitionClaim extends EventEmitter {
-  private held: number | undefined;
-  private lease: Lease | undefined;
-  private closing = false;
-  private loop: Promise<void> | undefined;
-  private readonly sleeper = new Sleeper();
   private readonly log: Logger;
+  private readonly holder: LeaseHolder<number>;
+  private readonly first: number;
 
   constructor(private readonly options: PartitionClaimOptions) {
     super();
     if (!Number.isInteger(options.partitions) || options.partitions < 1) throw new RangeError('partitions must be a positive integer');
+    const settings = resolveLeaseOptions({ ...options, maxBackoffMs: options.maxBackoffMs ?? options.retryMs });
     this.log = options.logger.child({ component: 'discovery.partition-claim', prefix: options.prefix });
+    // Start looking at a different partition per owner, so instances starting together rarely collide.
+    this.first = [...options.owner].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % options.partitions;
+    this.holder = new LeaseHolder(
+      options.client,
+      settings,
+      {
+        what: 'claim',
+        write: (lease) => this.claimFree(lease),
+        held: (partition) => {
+          this.log.info({ partition, owner: options.owner }, 'partition claimed');
+          this.emit('claimed', partition);
+        },
+        lost: (partition, err) => {
+          this.log.warn({ err, partition }, 'claim lost; claiming again');
+          this.emit('lost', partition);
+        },
+      },
+      this.log,
+    );
   }
 
   /** The partition held now, if any. */
   get partition(): number | undefined {
-    return this.held;
+    return this.holder.value;
   }
 
-  /** Resolves with the partition once one is held (waits while all are taken), or rejects after `timeoutMs`. */
+  /** Resolves with the partition once one is held (waits while all are taken), or rejects after `timeoutMs` or at close(). */
   async start(timeoutMs = 60_000): Promise<number> {
-    if (this.held !== undefined) return this.held;
-    this.loop ??= this.claimUntilHeld();
-    const claimed = new Promise<number>((resolve) => this.once('claimed', resolve));
-    return withTimeout(claimed, timeoutMs, `claiming one of ${this.options.partitions} partitions under ${this.options.prefix}`);
+    this.holder.start();
+    await this.holder.settled(timeoutMs);
+    const held = this.holder.value;
+    if (held === undefined) {
+      const { partitions, prefix } = this.options;
+      const why = this.holder.closing ? 'ended by close()' : `did not finish within ${timeoutMs} ms`;
+      throw new TimeoutError(`claiming one of ${partitions} partitions under ${prefix} ${why}`);
+    }
+    return held;
   }
 
   /** Gives the partition up (revokes the lease, deleting the claim). Never throws. */
-  async close(): Promise<void> {
-    if (this.closing) return;
-    this.closing = true;
-    this.sleeper.wake();
-    await this.loop?.catch(() => undefined);
-    const lease = this.lease;
-    this.lease = undefined;
-    this.held = undefined;
-    if (lease)
-      await withTimeout(lease.revoke(), 2000, 'claim revoke').catch((err: unknown) =>
-        this.log.warn({ err }, 'could not revoke the claim; it expires with its TTL'),
-      );
+  close(): Promise<void> {
+    return this.holder.close();
   }
 
-  private async claimUntilHeld(): Promise<void> {
-    const { partitions, owner } = this.options;
-    // Start looking at a different partition per owner, so instances starting together rarely collide.
-    const first = [...owner].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % partitions;
-    for (let attempt = 1; !this.closing; attempt++) {
-      try {
-        const lease = this.options.client.lease(this.options.ttlSeconds, { autoKeepAlive: true });
-        const leaseId = await withTimeout(lease.grant(), 5000, 'claim lease grant');
-        for (let i = 0; i < partitions && !this.closing; i++) {
-          const partition = (first + i) % partitions;
-          const key = claimKey(this.options.prefix, partition);
-          const txn = this.options.client
-            .if(key, 'Create', '==', 0)
-            .then(this.options.client.put(key).value(owner).lease(leaseId))
-            .commit();
-          if ((await withTimeout(txn, 5000, 'claim transaction')).succeeded) {
-            this.hold(lease, partition);
-            return;
-          }
-        }
-        await lease.revoke().catch(() => undefined);
-        if (attempt === 1) this.log.warn({ partitions }, 'every partition is claimed by another instance; waiting for one to be free');
-      } catch (err: unknown) {
-        this.log.warn({ err, attempt }, 'claim attempt failed; retrying');
+  /** Creates the claim of the first free partition under the lease, in a transaction that fails if the key exists. */
+  private async claimFree({ leaseId, call }: LeaseWrite): Promise<number> {
+    const { client, prefix, partitions, owner } = this.options;
+    for (let i = 0; i < partitions; i++) {
+      const partition = (this.first + i) % partitions;
+      const key = claimKey(prefix, partition);
+      const txn = client.if(key, 'Create', '==', 0).then(client.put(key).value(owner).lease(leaseId));
+      if ((await call('claim transaction', (options) => txn.options(options).commit())).succeeded) {
+        return partition;
       }
-      await this.sleeper.sleep(this.options.retryMs ?? 1000);
     }
-  }
-
-  private hold(lease: Lease, partition: number): void {
-    if (this.closing) {
-      void lease.revoke().catch(() => undefined);
-      return;
-    }
-    this.lease = lease;
-    this.held = partition;
-    lease.on('lost', (err: unknown) => {
-      if (this.lease !== lease || this.closing) return;
-      this.log.warn({ err, partition }, 'claim lost; claiming again');
-      this.lease = undefined;
-      this.held = undefined;
-      this.emit('lost', partition);
-      this.loop = this.claimUntilHeld();
-    });
-    this.log.info({ partition, owner: this.options.owner }, 'partition claimed');
-    this.emit('claimed', partition);
+    throw new Error('every partition is claimed by another instance; waiting for one to be free');
   }
 }

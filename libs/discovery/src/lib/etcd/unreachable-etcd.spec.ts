@@ -2,7 +2,10 @@ import pino from 'pino';
 import { ServiceCatalog } from '../catalog/service-catalog';
 import { DiscoveryErrorCodes } from '../errors/discovery-error-codes';
 import { CatalogSync } from './catalog.sync';
+import { recordingLogger } from '../testing/recording-logger';
+import { TimeoutError } from '../util/with-timeout';
 import { createEtcdClient } from './etcd-client.factory';
+import { PartitionClaim } from './partition.claim';
 import { ServiceRegistration } from './service.registration';
 
 // Port 1 on loopback refuses connections: this is etcd being down, without needing an etcd.
@@ -36,5 +39,25 @@ describe('with etcd unreachable', () => {
     await registration.close();
     await expect(pending).resolves.toBeUndefined();
     expect(registration.registered).toBe(false);
+  });
+
+  it('PartitionClaim.start() rejects with a TimeoutError after its time limit, retrying by the lease settings meanwhile', async () => {
+    const { logger: recording, lines } = recordingLogger();
+    const claim = new PartitionClaim({ client, prefix: '/p/', partitions: 2, owner: 'o', logger: recording, maxBackoffMs: 50 });
+    await expect(claim.start(800)).rejects.toBeInstanceOf(TimeoutError);
+    expect(claim.partition).toBeUndefined();
+    const delays = lines.filter((l) => l['msg'] === 'claim failed; retrying').map((l) => Number(l['delayMs']));
+    expect(delays.length).toBeGreaterThan(0);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(50);
+    await expect(claim.close()).resolves.toBeUndefined();
+  });
+
+  it('a PartitionClaim.start() still waiting rejects at once when close() is called', async () => {
+    const claim = new PartitionClaim({ client, prefix: '/p/', partitions: 2, owner: 'o', logger, retryMs: 50 });
+    const rejected = expect(claim.start(10_000)).rejects.toThrow('claiming one of 2 partitions under /p/ ended by close()');
+    const started = Date.now();
+    await claim.close();
+    await rejected;
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 });

@@ -54,3 +54,10 @@ export async function putWithLease(client: Etcd3, key: string, value: unknown, t
 export async function revokeLease(client: Etcd3, id: string): Promise<void> {
   await client.leaseClient.leaseRevoke({ ID: id });
 }
+
+/** Ends a test: closes what it started (emptying the list), deletes the keys under its prefix, closes its client. */
+export async function cleanUp(client: Etcd3, prefix: string, started: { close(): Promise<void> }[]): Promise<void> {
+  await Promise.all(started.splice(0).map((s) => s.close()));
+  await client.delete().prefix(prefix).exec();
+  client.close();
+}
