@@ -16,6 +16,7 @@ module.exports = {
     '^@gateway/chain$': path.join(__dirname, 'libs/chain/src/index.ts'),
     '^@gateway/discovery$': path.join(__dirname, 'libs/discovery/src/index.ts'),
     '^@gateway/messaging$': path.join(__dirname, 'libs/messaging/src/index.ts'),
+    '^@gateway/messaging/kafka-settings$': path.join(__dirname, 'libs/messaging/src/kafka-settings.ts'),
     '^@gateway/messaging/testing$': path.join(__dirname, 'libs/messaging/src/testing.ts'),
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.nx/', '<rootDir>/tmp/', '<rootDir>/.stack/'],

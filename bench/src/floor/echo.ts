@@ -1,3 +1,4 @@
+import { KAFKAJS_CONSUMER_OPTIONS, KAFKAJS_PRODUCER_OPTIONS, KAFKAJS_SEND_OPTIONS } from '@gateway/messaging/kafka-settings';
 import type { Message, TopicMessages } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { bareKafka } from '../kafka/bare-kafka';
@@ -9,8 +10,12 @@ import { bareKafka } from '../kafka/bare-kafka';
  */
 export async function runEcho(brokers: string[], topic: string, groupId: string): Promise<void> {
   const kafka = bareKafka(brokers, `bench-echo-${topic}`);
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+    ...KAFKAJS_PRODUCER_OPTIONS,
+  });
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, ...KAFKAJS_CONSUMER_OPTIONS });
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   await producer.connect();
   await consumer.connect();
@@ -27,7 +32,7 @@ export async function runEcho(brokers: string[], topic: string, groupId: string)
         list.push({ key: m.key, value: m.value });
       }
       const topicMessages: TopicMessages[] = [...byTopic].map(([t, messages]) => ({ topic: t, messages }));
-      if (topicMessages.length > 0) await producer.sendBatch({ topicMessages });
+      if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, ...KAFKAJS_SEND_OPTIONS });
     },
   });
   await joined;

@@ -1,3 +1,4 @@
+import { KAFKAJS_CLIENT_OPTIONS } from '@gateway/messaging/kafka-settings';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 
 /** kafkajs error lines printed per process before they are only counted (an outage makes thousands). */
@@ -20,14 +21,15 @@ function limitedLog(): (entry: LogEntry) => void {
   };
 }
 
-/** A bare kafkajs client (none of the project's wrappers), the same library the services use. */
+/**
+ * A bare kafkajs client (none of the project's wrappers), the same library the services use, with
+ * their client settings (timeouts, retries: @gateway/messaging's client-settings.ts).
+ */
 export function bareKafka(brokers: string[], clientId: string): Kafka {
   return new Kafka({
     clientId,
     brokers,
-    connectionTimeout: 3000,
-    requestTimeout: 10_000,
-    retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 5 },
+    ...KAFKAJS_CLIENT_OPTIONS,
     logLevel: logLevel.ERROR,
     logCreator: limitedLog,
   });

@@ -1,29 +1,29 @@
+import { platformaticBaseOptions, PLATFORMATIC_GROUP_OPTIONS } from '@gateway/messaging/kafka-settings';
 import { MessagesStreamFallbackModes, MessagesStreamModes, ProduceAcks, type MessageToProduce, type Producer } from '@platformatic/kafka';
 import { TurnBatcher } from './turn-batcher';
 
 /**
- * @platformatic/kafka 1.x settings equivalent to the kafkajs side of the floor (bare-kafka.ts,
- * tick-producer.ts, reply-consumer.ts, echo.ts): 3 s connect timeout, 10 s request timeout,
- * 5 retries 100 ms apart; acks from all in-sync replicas, not idempotent, no compression.
+ * @platformatic/kafka client settings: the services' (timeouts, retries: @gateway/messaging's
+ * client-settings.ts), as the kafkajs side of the floor has them (bare-kafka.ts).
  */
 export function baseOptions(brokers: string[], clientId: string) {
-  return { clientId, bootstrapBrokers: brokers, connectTimeout: 3000, timeout: 10_000, retries: 5, retryDelay: 100 };
+  return platformaticBaseOptions(brokers, clientId);
 }
 
+/** Acks from all in-sync replicas, not idempotent, no compression (as the services' producers). */
 export function producerOptions(brokers: string[], clientId: string) {
   return { ...baseOptions(brokers, clientId), acks: ProduceAcks.ALL, idempotent: false, autocreateTopics: false };
 }
 
 /**
- * Consumer settings as kafkajs' `maxWaitTimeInMs: 100` (min bytes 1, the default of both),
- * `sessionTimeout: 30_000`, `fromBeginning: true` on fresh topics with a group of their own:
- * the committed offset, else the earliest. Offsets committed after each fetch.
+ * Consumer settings as kafkajs' `maxWaitTimeInMs: 100` (min bytes 1, the default of both), the
+ * services' group timing, `fromBeginning: true` on fresh topics with a group of their own: the
+ * committed offset, else the earliest. Offsets committed after each fetch.
  */
 export const CONSUME_OPTIONS = {
   minBytes: 1,
   maxWaitTime: 100,
-  sessionTimeout: 30_000,
-  heartbeatInterval: 3000,
+  ...PLATFORMATIC_GROUP_OPTIONS,
   autocommit: true,
   mode: MessagesStreamModes.COMMITTED,
   fallbackMode: MessagesStreamFallbackModes.EARLIEST,

@@ -1,3 +1,4 @@
+import { KAFKAJS_CONSUMER_OPTIONS } from '@gateway/messaging/kafka-settings';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 
 /**
@@ -16,7 +17,7 @@ export class ReplyConsumer {
     this.consumer = kafka.consumer({
       groupId,
       maxWaitTimeInMs: 100,
-      sessionTimeout: 30_000,
+      ...KAFKAJS_CONSUMER_OPTIONS,
     });
   }
 

@@ -1,3 +1,4 @@
+import { KAFKAJS_PRODUCER_OPTIONS, KAFKAJS_SEND_OPTIONS } from '@gateway/messaging/kafka-settings';
 import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 
 /**
@@ -16,7 +17,11 @@ export class TickProducer {
     kafka: Kafka,
     private readonly onFailure: (ids: string[], error: Error) => void,
   ) {
-    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+      ...KAFKAJS_PRODUCER_OPTIONS,
+    });
   }
 
   connect(): Promise<void> {
@@ -42,7 +47,7 @@ export class TickProducer {
     this.queue = new Map();
     this.ids = [];
     if (topicMessages.length === 0) return;
-    const sending = this.producer.sendBatch({ topicMessages }).then(
+    const sending = this.producer.sendBatch({ topicMessages, ...KAFKAJS_SEND_OPTIONS }).then(
       () => undefined,
       (error: Error) => this.onFailure(ids, error),
     );

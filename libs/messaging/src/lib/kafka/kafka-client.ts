@@ -3,6 +3,8 @@ import * as tls from 'node:tls';
 import type { ISocketFactory, Kafka, LogEntry } from 'kafkajs';
 import { kafkajs } from './kafkajs.runtime';
 import type { Logger } from 'pino';
+import { KAFKA_CLIENT_SETTINGS } from './client-settings';
+import { KAFKAJS_CLIENT_OPTIONS } from './kafkajs.options';
 import { quietKafkajsTimerWarning } from './kafkajs-warnings';
 
 /** Options of {@link createKafka}. */
@@ -16,8 +18,9 @@ export interface KafkaClientOptions {
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = { 1: 'error', 2: 'warn', 4: 'info', 5: 'debug' };
 
 /**
- * A kafkajs client whose own logs go to pino as JSON lines under `component: kafkajs`. Retries are
- * short so that a send during a broker outage fails within about two seconds instead of hanging.
+ * A kafkajs client whose own logs go to pino as JSON lines under `component: kafkajs`. Timeouts and
+ * retries are the shared ones (client-settings.ts): a send during a broker outage fails within about
+ * two seconds instead of hanging.
  */
 export function createKafka(options: KafkaClientOptions): Kafka {
   quietKafkajsTimerWarning();
@@ -26,9 +29,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
-    connectionTimeout: 3000,
-    requestTimeout: 10_000,
-    retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 4 },
+    ...KAFKAJS_CLIENT_OPTIONS,
     socketFactory: noDelaySocketFactory,
     logLevel: logLevel.WARN,
     logCreator:
@@ -51,8 +52,6 @@ export function levelOf(namespace: string, level: number, message: string): 'err
   return LEVELS[level] ?? 'info';
 }
 
-const KEEP_ALIVE_DELAY_MS = 60_000;
-
 /**
  * kafkajs' own socket factory with TCP_NODELAY on (kafkajs leaves Nagle's algorithm on; the Java
  * client and @platformatic/kafka turn it off): a small request written while another is unacknowledged
@@ -63,6 +62,6 @@ export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnec
     ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
     : net.connect({ host, port }, onConnect);
   socket.setNoDelay(true);
-  socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
+  socket.setKeepAlive(true, KAFKA_CLIENT_SETTINGS.socketKeepAliveDelayMs);
   return socket;
 };

@@ -2,11 +2,14 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from '
 import type { Logger } from 'pino';
 import type { InboundMessage } from '../ports/inbound-message';
 import type { CommitOffset, ConsumerSource, ConsumerSourceOptions, Deliver } from '../ports/kafka-transport.port';
-import { delay, GROUP_TIMING, READY_FETCH_AGE_MS } from './consumer-timing';
+import { KAFKA_CLIENT_SETTINGS } from './client-settings';
+import { delay, READY_FETCH_AGE_MS } from './consumer-timing';
 import { fixedPartitionsAssigner } from './fixed-partitions.assigner';
+import { KAFKAJS_CONSUMER_OPTIONS } from './kafkajs.options';
 
 const PARTITIONS_AT_ONCE = 16;
-const HEARTBEAT_WHILE_WAITING_MS = 1000;
+/** While a message waits for room, `heartbeat()` is called this often (kafkajs sends one only once its interval has passed). */
+const HEARTBEAT_WHILE_WAITING_MS = KAFKA_CLIENT_SETTINGS.group.heartbeatIntervalMs;
 
 /**
  * A kafkajs consumer as a {@link ConsumerSource}: `eachBatch` hands every message over in order,
@@ -31,9 +34,7 @@ export class KafkajsConsumerSource implements ConsumerSource {
       groupId: options.groupId,
       minBytes: options.fetch.minBytes,
       maxWaitTimeInMs: options.fetch.maxWaitMs,
-      sessionTimeout: GROUP_TIMING.sessionTimeoutMs,
-      heartbeatInterval: GROUP_TIMING.heartbeatIntervalMs,
-      rebalanceTimeout: GROUP_TIMING.rebalanceTimeoutMs,
+      ...KAFKAJS_CONSUMER_OPTIONS,
       ...(fixedPartitions ? { partitionAssigners: [fixedPartitionsAssigner(topic, fixedPartitions)] } : {}),
     });
   }

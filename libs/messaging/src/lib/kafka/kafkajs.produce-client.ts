@@ -1,6 +1,7 @@
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import type { ProduceClient } from '../ports/kafka-transport.port';
 import type { OutgoingMessage } from '../ports/publisher.port';
+import { KAFKAJS_PRODUCER_OPTIONS, KAFKAJS_SEND_OPTIONS } from './kafkajs.options';
 import { KeyHashPartitioner } from './key-hash.partitioner';
 
 /** A kafkajs producer as a {@link ProduceClient}: one `sendBatch` per call, keys hashed as Kafka's clients do. */
@@ -9,7 +10,7 @@ export class KafkajsProduceClient implements ProduceClient {
   private isConnected = false;
 
   constructor(kafka: Kafka) {
-    this.producer = kafka.producer({ createPartitioner: KeyHashPartitioner, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({ createPartitioner: KeyHashPartitioner, allowAutoTopicCreation: false, ...KAFKAJS_PRODUCER_OPTIONS });
     this.producer.on(this.producer.events.CONNECT, () => (this.isConnected = true));
     this.producer.on(this.producer.events.DISCONNECT, () => (this.isConnected = false));
   }
@@ -33,7 +34,7 @@ export class KafkajsProduceClient implements ProduceClient {
       list.push(message);
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
-    await this.producer.sendBatch({ topicMessages, acks: -1 });
+    await this.producer.sendBatch({ topicMessages, acks: -1, ...KAFKAJS_SEND_OPTIONS });
   }
 
   isRefusal(error: unknown): boolean {

@@ -2,8 +2,8 @@ import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Messag
 import type { Logger } from 'pino';
 import type { InboundMessage } from '../ports/inbound-message';
 import type { CommitOffset, ConsumerSource, ConsumerSourceOptions, Deliver } from '../ports/kafka-transport.port';
-import { delay, GROUP_TIMING, READY_FETCH_AGE_MS } from './consumer-timing';
-import { platformaticBaseOptions } from './platformatic.options';
+import { delay, READY_FETCH_AGE_MS } from './consumer-timing';
+import { platformaticBaseOptions, PLATFORMATIC_GROUP_OPTIONS } from './platformatic.options';
 
 type Stream = MessagesStream<Buffer, Buffer, string, string>;
 type PlatformaticMessage = Message<Buffer, Buffer, string, string>;
@@ -41,9 +41,7 @@ export class PlatformaticConsumerSource implements ConsumerSource {
       ...platformaticBaseOptions(brokers, clientId),
       groupId: options.groupId,
       ...(groupInstanceId ? { groupInstanceId } : {}),
-      sessionTimeout: GROUP_TIMING.sessionTimeoutMs,
-      heartbeatInterval: GROUP_TIMING.heartbeatIntervalMs,
-      rebalanceTimeout: GROUP_TIMING.rebalanceTimeoutMs,
+      ...PLATFORMATIC_GROUP_OPTIONS,
       minBytes: fetch.minBytes,
       maxWaitTime: fetch.maxWaitMs,
       deserializers: { headerKey: utf8, headerValue: utf8 },

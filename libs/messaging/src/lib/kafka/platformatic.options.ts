@@ -1,8 +1,31 @@
+import { KAFKA_CLIENT_SETTINGS as S, PLATFORMATIC_REQUEST_TIMEOUT_MS, retryDelayMs } from './client-settings';
+
 /**
- * @platformatic/kafka client settings shared by its producer and consumers, matching the kafkajs
- * ones (kafka-client.ts): 3 s to connect, 10 s per request, a few short retries so that a send
- * during a broker outage fails within about two seconds instead of hanging.
+ * The shared client settings (client-settings.ts) in @platformatic/kafka's names, for its producers
+ * and consumers (the services' and the benchmark's). Its `timeout` is not the client's request timer
+ * but the timeout a produce request carries to the broker; the timer is `requestTimeout`.
  */
 export function platformaticBaseOptions(brokers: string[], clientId: string) {
-  return { clientId, bootstrapBrokers: brokers, connectTimeout: 3000, timeout: 10_000, retries: 4, retryDelay: 250 };
+  return {
+    clientId,
+    bootstrapBrokers: brokers,
+    connectTimeout: S.connectTimeoutMs,
+    requestTimeout: PLATFORMATIC_REQUEST_TIMEOUT_MS,
+    timeout: S.produceTimeoutMs,
+    retries: S.retry.retries,
+    retryDelay: platformaticRetryDelay,
+    metadataMaxAge: S.metadataMaxAgeMs,
+  };
 }
+
+/** The shared back-off as @platformatic/kafka's `retryDelay` function (its `attempt` counts from 1). */
+export function platformaticRetryDelay(_client: unknown, _operationId: string, attempt: number): number {
+  return retryDelayMs(attempt);
+}
+
+/** Group membership of a @platformatic/kafka consumer (its constructor's options, or `consume()`'s). */
+export const PLATFORMATIC_GROUP_OPTIONS = {
+  sessionTimeout: S.group.sessionTimeoutMs,
+  heartbeatInterval: S.group.heartbeatIntervalMs,
+  rebalanceTimeout: S.group.rebalanceTimeoutMs,
+};
