@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Etcd3, Lease } from 'etcd3';
 import type { Logger } from 'pino';
+import { DiscoveryErrorCodes } from '../errors/discovery-error-codes';
+import { DiscoveryError } from '../errors/discovery.error';
 import { Sleeper } from '../util/sleeper';
-import { withTimeout } from '../util/with-timeout';
+import { withTimeLimit, withTimeout } from '../util/with-timeout';
 
 /** Options of {@link PartitionClaim}. */
 export interface PartitionClaimOptions {
@@ -29,7 +31,8 @@ export function claimKey(prefix: string, partition: number): string {
  * absent and bound to a lease it keeps alive: no two live processes hold the same partition, and
  * the partition of a process that died is free again once its lease runs out. When the lease is
  * lost, the claim is made again (the same partition if it is still free) and `claimed` is emitted.
- * Emits `lost` when the held partition is lost. start()/close() are idempotent.
+ * Emits `lost` when the held partition is lost. start()/close() are idempotent. Throws and
+ * rejects with DiscoveryErrors only.
  */
 export class PartitionClaim extends EventEmitter {
   private held: number | undefined;
@@ -38,10 +41,16 @@ export class PartitionClaim extends EventEmitter {
   private loop: Promise<void> | undefined;
   private readonly sleeper = new Sleeper();
   private readonly log: Logger;
+  /** What the last attempt that found no partition saw: every one taken, or an etcd failure. */
+  private lastFailure: { taken: true } | { taken: false; error: unknown } | undefined;
 
   constructor(private readonly options: PartitionClaimOptions) {
     super();
-    if (!Number.isInteger(options.partitions) || options.partitions < 1) throw new RangeError('partitions must be a positive integer');
+    if (!Number.isInteger(options.partitions) || options.partitions < 1) {
+      throw new DiscoveryError(DiscoveryErrorCodes.INVALID_OPTIONS, `partitions must be a positive integer, got ${options.partitions}`, {
+        context: { setting: 'partitions' },
+      });
+    }
     this.log = options.logger.child({ component: 'discovery.partition-claim', prefix: options.prefix });
   }
 
@@ -50,12 +59,16 @@ export class PartitionClaim extends EventEmitter {
     return this.held;
   }
 
-  /** Resolves with the partition once one is held (waits while all are taken), or rejects after `timeoutMs`. */
+  /**
+   * Resolves with the partition once one is held (waits while all are taken). After `timeoutMs` it
+   * rejects — `NO_FREE_PARTITION` when the last attempt found every partition claimed by others,
+   * `ETCD_UNAVAILABLE` otherwise — while attempts go on in the background until close().
+   */
   async start(timeoutMs = 60_000): Promise<number> {
     if (this.held !== undefined) return this.held;
     this.loop ??= this.claimUntilHeld();
     const claimed = new Promise<number>((resolve) => this.once('claimed', resolve));
-    return withTimeout(claimed, timeoutMs, `claiming one of ${this.options.partitions} partitions under ${this.options.prefix}`);
+    return withTimeLimit(claimed, timeoutMs, () => this.unclaimed(timeoutMs));
   }
 
   /** Gives the partition up (revokes the lease, deleting the claim). Never throws. */
@@ -94,12 +107,31 @@ export class PartitionClaim extends EventEmitter {
           }
         }
         await lease.revoke().catch(() => undefined);
+        this.lastFailure = { taken: true };
         if (attempt === 1) this.log.warn({ partitions }, 'every partition is claimed by another instance; waiting for one to be free');
       } catch (err: unknown) {
+        this.lastFailure = { taken: false, error: err };
         this.log.warn({ err, attempt }, 'claim attempt failed; retrying');
       }
       await this.sleeper.sleep(this.options.retryMs ?? 1000);
     }
+  }
+
+  /** The error of a start() that ran out of time, from what the last attempt saw. */
+  private unclaimed(timeoutMs: number): DiscoveryError {
+    const { partitions, prefix } = this.options;
+    if (this.lastFailure?.taken) {
+      return new DiscoveryError(
+        DiscoveryErrorCodes.NO_FREE_PARTITION,
+        `every one of ${partitions} partitions under ${prefix} is claimed by another instance (waited ${timeoutMs} ms); still waiting`,
+        { context: { key: prefix } },
+      );
+    }
+    return new DiscoveryError(
+      DiscoveryErrorCodes.ETCD_UNAVAILABLE,
+      `could not claim one of ${partitions} partitions under ${prefix} within ${timeoutMs} ms; still trying`,
+      { cause: this.lastFailure?.error, context: { key: prefix } },
+    );
   }
 
   private hold(lease: Lease, partition: number): void {

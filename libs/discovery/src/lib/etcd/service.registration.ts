@@ -159,7 +159,9 @@ export class ServiceRegistration extends EventEmitter {
       return true;
     }
     if (lease.revoked()) {
-      this.lastError = new Error('lease lost right after the key was written');
+      this.lastError = new DiscoveryError(DiscoveryErrorCodes.LEASE_LOST, 'lease lost right after the key was written', {
+        context: { key: this.key },
+      });
       return false;
     }
     this.activeLease = lease;

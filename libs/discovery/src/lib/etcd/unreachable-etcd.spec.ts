@@ -3,6 +3,7 @@ import { ServiceCatalog } from '../catalog/service-catalog';
 import { DiscoveryErrorCodes } from '../errors/discovery-error-codes';
 import { CatalogSync } from './catalog.sync';
 import { createEtcdClient } from './etcd-client.factory';
+import { PartitionClaim } from './partition.claim';
 import { ServiceRegistration } from './service.registration';
 
 // Port 1 on loopback refuses connections: this is etcd being down, without needing an etcd.
@@ -28,6 +29,14 @@ describe('with etcd unreachable', () => {
     await expect(registration.start()).rejects.toMatchObject({ code: DiscoveryErrorCodes.ETCD_UNAVAILABLE });
     expect(registration.registered).toBe(false);
     await expect(registration.close()).resolves.toBeUndefined();
+  });
+
+  it('PartitionClaim.start() rejects with ETCD_UNAVAILABLE, with the last failure as its cause', async () => {
+    const claim = new PartitionClaim({ client, prefix: '/p/', partitions: 2, owner: 'a', ttlSeconds: 3, logger, retryMs: 100 });
+    const error = await claim.start(1000).catch((e: unknown) => e);
+    await claim.close();
+    expect(error).toMatchObject({ code: DiscoveryErrorCodes.ETCD_UNAVAILABLE, retriable: true, context: { key: '/p/' } });
+    expect((error as Error).cause).toBeDefined();
   });
 
   it('a start() still waiting resolves when close() is called', async () => {

@@ -194,7 +194,7 @@ export class MessageConsumer<T> {
     const failed = await this.retry(message, () => this.options.handle(decoded.value, message), 5);
     if (failed) {
       const reason = `handler failed: ${failed.message}`;
-      await this.retry(message, () => this.options.deadLetters.send(message, 'MSG_HANDLER_FAILED', reason));
+      await this.retry(message, () => this.options.deadLetters.send(message, MessagingErrorCodes.HANDLER_FAILED, reason));
     }
   }
 
