@@ -12,7 +12,7 @@ import {
 } from '@gateway/messaging';
 import type { Logger } from 'pino';
 import type { Admission, Permit } from './admission/admission';
-import { GatewayErrorCodes, type GatewayErrorCode } from './gateway.errors';
+import { GatewayErrors, type GatewayErrorEntry } from './gateway.errors';
 
 /** Where a request came from, for metrics and logs. */
 export type RequestSource = 'http' | 'kafka';
@@ -143,29 +143,29 @@ export class Gateway {
     permit: Permit | undefined,
     since: number | undefined,
   ): Promise<OpsAnswer> {
-    if (this.closing) return refusal(uid, GatewayErrorCodes.SHUTTING_DOWN, 'ops is shutting down');
+    if (this.closing) return refusal(uid, GatewayErrors.SHUTTING_DOWN, 'ops is shutting down');
     const now = Date.now();
     const deadline = this.deadlineOf(request, since ?? now);
     const timeoutMs = deadline - now;
     if (timeoutMs <= 0) {
-      return refusal(uid, GatewayErrorCodes.DEADLINE_EXPIRED, `its time ran out ${-timeoutMs} ms before ops could start it`);
+      return refusal(uid, GatewayErrors.DEADLINE_EXPIRED, `its time ran out ${-timeoutMs} ms before ops could start it`);
     }
     if (!permit) {
-      return refusal(uid, GatewayErrorCodes.OVERLOADED, `ops runs ${this.options.admission.limit} requests at once, its limit now`);
+      return refusal(uid, GatewayErrors.OVERLOADED, `ops runs ${this.options.admission.limit} requests at once, its limit now`);
     }
     const replyPartition = this.options.replyPartition?.();
     if (this.options.replyPartition && replyPartition === undefined) {
-      return refusal(uid, GatewayErrorCodes.NOT_READY, 'ops holds no reply partition right now; try another instance or again shortly');
+      return refusal(uid, GatewayErrors.NOT_READY, 'ops holds no reply partition right now; try another instance or again shortly');
     }
     const live = this.liveTopics();
     // A name that is not registered is the client's mistake (a typo, a chain not deployed): refused
     // with its own code and no chain asked, rather than broadcast to the rest (contract §4).
     const unknown = request.services?.filter((name) => !live.has(name)) ?? [];
     if (unknown.length > 0) {
-      return refusal(uid, GatewayErrorCodes.UNKNOWN_SERVICE, `no chain service named ${unknown.join(', ')} is registered`);
+      return refusal(uid, GatewayErrors.UNKNOWN_SERVICE, `no chain service named ${unknown.join(', ')} is registered`);
     }
     const asked = request.services ?? [...live.keys()];
-    if (asked.length === 0) return refusal(uid, GatewayErrorCodes.NO_SERVICES, 'no chain service is registered');
+    if (asked.length === 0) return refusal(uid, GatewayErrors.NO_SERVICES, 'no chain service is registered');
     const gathering = this.options.aggregator.begin({
       uid,
       services: asked,
@@ -184,7 +184,7 @@ export class Gateway {
       log.warn({ err: error }, 'broadcast failed');
       this.options.aggregator.abandon(uid);
       await gathering.aggregate;
-      return refusal(uid, GatewayErrorCodes.KAFKA_UNAVAILABLE, `the broadcast could not be published: ${(error as Error).message}`);
+      return refusal(uid, GatewayErrors.KAFKA_UNAVAILABLE, `the broadcast could not be published: ${(error as Error).message}`);
     }
     const aggregate: Aggregate = await gathering.aggregate;
     log.info({ status: aggregate.status, missing: aggregate.missing, elapsedMs: aggregate.elapsedMs }, 'aggregate formed');
@@ -209,6 +209,7 @@ export class Gateway {
   }
 }
 
-function refusal(uid: string, code: GatewayErrorCode, message: string): GatewayErrorReply {
-  return { uid, status: 'error', error: { code, message } };
+/** The answer of a request ops forms no aggregate for: a registry error and what happened. */
+function refusal(uid: string, error: GatewayErrorEntry, message: string): GatewayErrorReply {
+  return { uid, status: 'error', error: { code: error.code, message } };
 }

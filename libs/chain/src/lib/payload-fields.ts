@@ -1,16 +1,18 @@
 import { isJsonObject, type JsonObject } from '@gateway/messaging';
 import { ChainError } from './chain-error';
+import { ChainErrorCodes } from './chain-error-codes';
 
 /** Reads a handler's payload as an object, or fails the request with `BAD_PAYLOAD`. */
 export function payloadObject(payload: unknown): JsonObject {
-  if (!isJsonObject(payload)) throw new ChainError('BAD_PAYLOAD', 'payload must be a JSON object');
+  if (!isJsonObject(payload)) throw new ChainError(ChainErrorCodes.BAD_PAYLOAD, 'payload must be a JSON object');
   return payload;
 }
 
 /** A required non-empty string field of the payload, or `BAD_PAYLOAD`. */
 export function requireString(payload: JsonObject, field: string): string {
   const value = payload[field];
-  if (typeof value !== 'string' || value.length === 0) throw new ChainError('BAD_PAYLOAD', `"${field}" must be a non-empty string`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new ChainError(ChainErrorCodes.BAD_PAYLOAD, `"${field}" must be a non-empty string`);
   return value;
 }
 
@@ -18,6 +20,6 @@ export function requireString(payload: JsonObject, field: string): string {
 export function requirePositiveInt(payload: JsonObject, field: string): number {
   const value = payload[field];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
-    throw new ChainError('BAD_PAYLOAD', `"${field}" must be a positive integer`);
+    throw new ChainError(ChainErrorCodes.BAD_PAYLOAD, `"${field}" must be a positive integer`);
   return value;
 }

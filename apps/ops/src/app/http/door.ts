@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Permit } from '../admission/admission';
-import { GatewayErrorCodes } from '../gateway.errors';
+import { GatewayErrors } from '../gateway.errors';
+import { HttpErrors } from './http.error-codes';
 import { errorBody } from './http.errors';
 
 /** What an overloaded client is told to wait before it tries again (contract §8 `Retry-After`), in seconds. */
@@ -53,7 +54,10 @@ export class Door {
     if (Number(req.headers['content-length']) > this.options.maxBodyBytes) {
       this.tooLarge ??= Buffer.from(
         JSON.stringify(
-          errorBody('BODY_TOO_LARGE', `the body is too large: over ${this.options.maxBodyBytes} bytes, ops' limit (OPS_MAX_BODY_BYTES)`),
+          errorBody(
+            HttpErrors.BODY_TOO_LARGE.code,
+            `the body is too large: over ${this.options.maxBodyBytes} bytes, ops' limit (OPS_MAX_BODY_BYTES)`,
+          ),
         ),
       );
       refuseTooLarge(req, res, this.tooLarge);
@@ -76,12 +80,12 @@ export class Door {
       return true;
     }
     if (!gate.accepting) {
-      this.shuttingDown ??= Buffer.from(JSON.stringify(errorBody(GatewayErrorCodes.SHUTTING_DOWN, 'ops is shutting down')));
-      refuse(res, 503, this.shuttingDown, false);
+      this.shuttingDown ??= Buffer.from(JSON.stringify(errorBody(GatewayErrors.SHUTTING_DOWN.code, 'ops is shutting down')));
+      refuse(res, GatewayErrors.SHUTTING_DOWN.httpStatus, this.shuttingDown, false);
       return false;
     }
     this.options.onShed?.();
-    refuse(res, 503, this.overloadedBody(gate.admissionLimit), true);
+    refuse(res, GatewayErrors.OVERLOADED.httpStatus, this.overloadedBody(gate.admissionLimit), true);
     return false;
   }
 
@@ -94,7 +98,7 @@ export class Door {
   private overloadedBody(limit: number): Buffer {
     if (this.overloaded?.limit !== limit) {
       const message = `ops runs ${limit} requests at once, its limit now; try again shortly`;
-      this.overloaded = { limit, body: Buffer.from(JSON.stringify(errorBody(GatewayErrorCodes.OVERLOADED, message))) };
+      this.overloaded = { limit, body: Buffer.from(JSON.stringify(errorBody(GatewayErrors.OVERLOADED.code, message))) };
     }
     return this.overloaded.body;
   }
@@ -129,7 +133,7 @@ function refuse(res: ServerResponse, status: number, body: Buffer, retryAfter: b
  * past {@link LINGER_BYTES} or {@link LINGER_MS} has its connection cut.
  */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
-  refuse(res, 413, body, false);
+  refuse(res, HttpErrors.BODY_TOO_LARGE.httpStatus, body, false);
   let discarded = 0;
   const cut = (): void => {
     req.socket.destroy();

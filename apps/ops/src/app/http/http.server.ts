@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import type { Gateway } from '../gateway';
 import type { OpsMetrics } from '../ops.metrics';
+import { HttpErrors } from './http.error-codes';
 import { errorBody, fromFastifyError, httpStatusOf } from './http.errors';
 import { Door } from './door';
 import { registerOpenApi } from './openapi';
@@ -62,17 +63,19 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     const mapped = fromFastifyError(error);
     if (mapped) return reply.status(mapped.status).send(mapped.body);
     request.log.error({ err: error }, 'request failed');
-    return reply.status(500).send(errorBody('INTERNAL', 'internal error'));
+    return reply.status(HttpErrors.INTERNAL.httpStatus).send(errorBody(HttpErrors.INTERNAL.code, 'internal error'));
   });
   // A path that exists under other methods is a 405 naming them (RFC 9110 §15.5.6), not a 404.
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0];
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
-    if (allowed.length === 0) return reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${path}`));
+    if (allowed.length === 0) {
+      return reply.status(HttpErrors.NOT_FOUND.httpStatus).send(errorBody(HttpErrors.NOT_FOUND.code, `no route ${request.method} ${path}`));
+    }
     return reply
-      .status(405)
+      .status(HttpErrors.METHOD_NOT_ALLOWED.httpStatus)
       .header('allow', allowed.join(', '))
-      .send(errorBody('METHOD_NOT_ALLOWED', `${path} takes ${allowed.join(', ')}, not ${request.method}`));
+      .send(errorBody(HttpErrors.METHOD_NOT_ALLOWED.code, `${path} takes ${allowed.join(', ')}, not ${request.method}`));
   });
 
   // A request is admitted (or refused) before its body is read: a refusal costs ops next to nothing.

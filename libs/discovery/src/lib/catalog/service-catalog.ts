@@ -92,12 +92,12 @@ export class ServiceCatalog {
   /** The view of one service, or undefined when it has no live instance. */
   get(name: string): ServiceView | undefined {
     const instances = this.services.get(name);
-    return instances ? toServiceView(name, instances.values()) : undefined;
+    return instances && toServiceView(name, instances.values());
   }
 
   /** Every service (chain and gateway) sorted by name. */
   snapshot(): ServiceView[] {
-    return [...this.services].map(([name, instances]) => toServiceView(name, instances.values())).sort(byName);
+    return [...this.services].flatMap(([name, instances]) => toServiceView(name, instances.values()) ?? []).sort(byName);
   }
 
   /** Subscribes to `service-up` / `service-down` (called with the name) and returns the unsubscribe function. */

@@ -13,14 +13,12 @@ function byInstanceId(a: ServiceRecord, b: ServiceRecord): number {
 }
 
 /**
- * Builds the view of one service from its (non-empty) instances; kind is `chain` as soon as one instance is a
- * chain, and kind and topic come from the lowest instanceId of that kind, so the view is deterministic.
+ * Builds the view of one service from its instances; kind is `chain` as soon as one instance is a chain, and
+ * kind and topic come from the lowest instanceId of that kind, so the view is deterministic. A name without
+ * an instance has no view (undefined): a service is known only while it has one.
  */
-export function toServiceView(name: string, records: Iterable<ServiceRecord>): ServiceView {
+export function toServiceView(name: string, records: Iterable<ServiceRecord>): ServiceView | undefined {
   const instances = [...records].map((record) => ({ ...record })).sort(byInstanceId);
   const representative = instances.find((r) => r.kind === 'chain') ?? instances[0];
-  if (!representative) {
-    throw new RangeError(`service ${name} has no instance`);
-  }
-  return { name, kind: representative.kind, topic: representative.topic, instances };
+  return representative && { name, kind: representative.kind, topic: representative.topic, instances };
 }

@@ -1,9 +1,13 @@
-/** Every error code @gateway/discovery can raise; the README lists the same codes (a test keeps them in step). */
+/**
+ * Every error code @gateway/discovery can raise; its README and `docs/errors.md` list the same
+ * codes (tests keep them in step).
+ */
 export const DiscoveryErrorCodes = {
   ETCD_UNAVAILABLE: 'DISCOVERY_ETCD_UNAVAILABLE',
   LEASE_LOST: 'DISCOVERY_LEASE_LOST',
   INVALID_RECORD: 'DISCOVERY_INVALID_RECORD',
   INVALID_OPTIONS: 'DISCOVERY_INVALID_OPTIONS',
+  NO_FREE_PARTITION: 'DISCOVERY_NO_FREE_PARTITION',
 } as const;
 
 /** One of the string values of {@link DiscoveryErrorCodes}. */
@@ -15,4 +19,6 @@ export const retriableByCode: Readonly<Record<DiscoveryErrorCode, boolean>> = {
   DISCOVERY_LEASE_LOST: true,
   DISCOVERY_INVALID_RECORD: false,
   DISCOVERY_INVALID_OPTIONS: false,
+  // A claim frees up when its holder stops or its lease runs out.
+  DISCOVERY_NO_FREE_PARTITION: true,
 };

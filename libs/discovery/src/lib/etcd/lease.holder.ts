@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { DiscoveryErrorCodes } from '../errors/discovery-error-codes';
+import { DiscoveryError } from '../errors/discovery.error';
 import { backoffDelay } from '../util/backoff';
 import { Sleeper } from '../util/sleeper';
 import { Waiters } from '../util/waiters';
@@ -127,7 +129,7 @@ export class LeaseHolder<T> {
       const leaseId = await withTimeout(lease.grant(), callTimeoutMs + 1000, 'lease grant');
       holding = { lease, leaseId, value: await this.user.write(this.writeUnder(leaseId)) };
       if (lease.revoked()) {
-        throw new Error('lease lost right after the key was written');
+        throw new DiscoveryError(DiscoveryErrorCodes.LEASE_LOST, 'lease lost right after the key was written');
       }
     } catch (err: unknown) {
       this.lastFailure = err;

@@ -43,7 +43,9 @@ describe('options checked up front', () => {
     expect(() => new PartitionClaim({ ...claim, retryMs: -1 })).toThrow(
       expect.objectContaining({ code: DiscoveryErrorCodes.INVALID_OPTIONS, context: { setting: 'maxBackoffMs' } }),
     );
-    expect(() => new PartitionClaim({ ...claim, partitions: 0 })).toThrow(RangeError);
+    expect(() => new PartitionClaim({ ...claim, partitions: 0 })).toThrow(
+      expect.objectContaining({ code: DiscoveryErrorCodes.INVALID_OPTIONS, context: { setting: 'partitions' } }),
+    );
   });
 
   it('CatalogSync refuses a bad interval', () => {

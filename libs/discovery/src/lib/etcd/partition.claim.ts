@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { TimeoutError } from '../util/with-timeout';
+import { DiscoveryErrorCodes } from '../errors/discovery-error-codes';
+import { DiscoveryError } from '../errors/discovery.error';
 import { LeaseHolder } from './lease.holder';
 import type { LeaseWrite } from './lease.ports';
 import { LeaseOptions, resolveLeaseOptions } from './lease.settings';
@@ -37,7 +38,10 @@ export class PartitionClaim extends EventEmitter {
 
   constructor(private readonly options: PartitionClaimOptions) {
     super();
-    if (!Number.isInteger(options.partitions) || options.partitions < 1) throw new RangeError('partitions must be a positive integer');
+    if (!Number.isInteger(options.partitions) || options.partitions < 1)
+      throw new DiscoveryError(DiscoveryErrorCodes.INVALID_OPTIONS, `partitions must be a positive integer, got ${options.partitions}`, {
+        context: { setting: 'partitions' },
+      });
     const settings = resolveLeaseOptions({ ...options, maxBackoffMs: options.maxBackoffMs ?? options.retryMs });
     this.log = options.logger.child({ component: 'discovery.partition-claim', prefix: options.prefix });
     // Start looking at a different partition per owner, so instances starting together rarely collide.
@@ -74,7 +78,13 @@ export class PartitionClaim extends EventEmitter {
     if (held === undefined) {
       const { partitions, prefix } = this.options;
       const why = this.holder.closing ? 'ended by close()' : `did not finish within ${timeoutMs} ms`;
-      throw new TimeoutError(`claiming one of ${partitions} partitions under ${prefix} ${why}`);
+      const last = this.holder.lastError;
+      // Every partition taken is its own case (an operator runs more ops instances than ops.resp has partitions).
+      const code = last instanceof DiscoveryError ? last.code : DiscoveryErrorCodes.ETCD_UNAVAILABLE;
+      throw new DiscoveryError(code, `claiming one of ${partitions} partitions under ${prefix} ${why}`, {
+        cause: last,
+        context: { key: prefix },
+      });
     }
     return held;
   }
@@ -95,6 +105,9 @@ export class PartitionClaim extends EventEmitter {
         return partition;
       }
     }
-    throw new Error('every partition is claimed by another instance; waiting for one to be free');
+    throw new DiscoveryError(
+      DiscoveryErrorCodes.NO_FREE_PARTITION,
+      'every partition is claimed by another instance; waiting for one to be free',
+    );
   }
 }

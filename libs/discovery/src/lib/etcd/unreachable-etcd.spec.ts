@@ -3,7 +3,7 @@ import { ServiceCatalog } from '../catalog/service-catalog';
 import { DiscoveryErrorCodes } from '../errors/discovery-error-codes';
 import { CatalogSync } from './catalog.sync';
 import { recordingLogger } from '../testing/recording-logger';
-import { TimeoutError } from '../util/with-timeout';
+import { DiscoveryError } from '../errors/discovery.error';
 import { createEtcdClient } from './etcd-client.factory';
 import { PartitionClaim } from './partition.claim';
 import { ServiceRegistration } from './service.registration';
@@ -33,6 +33,14 @@ describe('with etcd unreachable', () => {
     await expect(registration.close()).resolves.toBeUndefined();
   });
 
+  it('PartitionClaim.start() rejects with ETCD_UNAVAILABLE, with the last failure as its cause', async () => {
+    const claim = new PartitionClaim({ client, prefix: '/p/', partitions: 2, owner: 'a', ttlSeconds: 3, logger, retryMs: 100 });
+    const error = await claim.start(1000).catch((e: unknown) => e);
+    await claim.close();
+    expect(error).toMatchObject({ code: DiscoveryErrorCodes.ETCD_UNAVAILABLE, retriable: true, context: { key: '/p/' } });
+    expect((error as Error).cause).toBeDefined();
+  });
+
   it('a start() still waiting resolves when close() is called', async () => {
     const registration = new ServiceRegistration({ client, record, logger, startTimeoutMs: 10_000 });
     const pending = registration.start();
@@ -41,10 +49,12 @@ describe('with etcd unreachable', () => {
     expect(registration.registered).toBe(false);
   });
 
-  it('PartitionClaim.start() rejects with a TimeoutError after its time limit, retrying by the lease settings meanwhile', async () => {
+  it('PartitionClaim.start() rejects with DISCOVERY_ETCD_UNAVAILABLE after its time limit, retrying by the lease settings meanwhile', async () => {
     const { logger: recording, lines } = recordingLogger();
     const claim = new PartitionClaim({ client, prefix: '/p/', partitions: 2, owner: 'o', logger: recording, maxBackoffMs: 50 });
-    await expect(claim.start(800)).rejects.toBeInstanceOf(TimeoutError);
+    const failure: unknown = await claim.start(800).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(DiscoveryError);
+    expect(failure).toMatchObject({ code: 'DISCOVERY_ETCD_UNAVAILABLE', retriable: true });
     expect(claim.partition).toBeUndefined();
     const delays = lines.filter((l) => l['msg'] === 'claim failed; retrying').map((l) => Number(l['delayMs']));
     expect(delays.length).toBeGreaterThan(0);

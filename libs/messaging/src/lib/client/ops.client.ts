@@ -91,7 +91,11 @@ export class OpsClient {
     return this.started;
   }
 
-  /** Sends a request to ops and resolves with its answer; rejects when none comes in time. */
+  /**
+   * Sends a request to ops and resolves with its answer (an aggregate or a gateway error). Rejects
+   * with `MSG_REQUEST_TIMEOUT` when none comes within the request's timeout plus `graceMs`: not
+   * retriable, since the time the caller allowed is spent and ops may have answered already.
+   */
   async request(request: OpsRequest): Promise<OpsAnswer> {
     await this.start();
     const uid = request.uid ?? newUid();
@@ -100,7 +104,7 @@ export class OpsClient {
     const answer = new Promise<OpsAnswer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(uid);
-        reject(new MessagingError(MessagingErrorCodes.KAFKA_UNAVAILABLE, `no answer for ${uid} within ${waitMs} ms`, { uid }));
+        reject(new MessagingError(MessagingErrorCodes.REQUEST_TIMEOUT, `no answer for ${uid} within ${waitMs} ms`, { uid }));
       }, waitMs);
       this.waiting.set(uid, { resolve, reject, timer });
     });

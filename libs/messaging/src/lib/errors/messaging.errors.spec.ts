@@ -12,9 +12,8 @@ describe('MessagingErrorCodes', () => {
     for (const [key, code] of Object.entries(MessagingErrorCodes)) expect(code).toBe(`MSG_${key}`);
   });
 
-  it.each(codes)('%s is retriable only for KAFKA_UNAVAILABLE and CONSUMER_CRASHED', (code) => {
-    const retriable = code === MessagingErrorCodes.KAFKA_UNAVAILABLE || code === MessagingErrorCodes.CONSUMER_CRASHED;
-    expect(new MessagingError(code, 'x').retriable).toBe(retriable);
+  it.each(codes)('%s is retriable only for KAFKA_UNAVAILABLE', (code) => {
+    expect(new MessagingError(code, 'x').retriable).toBe(code === MessagingErrorCodes.KAFKA_UNAVAILABLE);
   });
 });
 

@@ -19,10 +19,12 @@ export const MessagingErrorCodes = {
   PUBLISH_REFUSED: 'MSG_PUBLISH_REFUSED',
   /** The broker refused a topic for good: an invalid name, one that collides with an existing topic, no authorisation. */
   TOPIC_REFUSED: 'MSG_TOPIC_REFUSED',
-  /** The kafkajs consumer crashed and will not restart itself. */
-  CONSUMER_CRASHED: 'MSG_CONSUMER_CRASHED',
   /** A chain handler ran past its time limit. */
   HANDLER_TIMEOUT: 'MSG_HANDLER_TIMEOUT',
+  /** A consumer's handler threw (it runs once): the code of its message's dead letter. */
+  HANDLER_FAILED: 'MSG_HANDLER_FAILED',
+  /** `OpsClient.request` got no answer within the request's timeout and its grace period. */
+  REQUEST_TIMEOUT: 'MSG_REQUEST_TIMEOUT',
   /** A request for a `uid` the caller already waits for. */
   DUPLICATE_UID: 'MSG_DUPLICATE_UID',
   /** A component was used after close(). */
@@ -31,10 +33,26 @@ export const MessagingErrorCodes = {
 
 export type MessagingErrorCode = (typeof MessagingErrorCodes)[keyof typeof MessagingErrorCodes];
 
-const RETRIABLE: ReadonlySet<MessagingErrorCode> = new Set<MessagingErrorCode>([
-  MessagingErrorCodes.KAFKA_UNAVAILABLE,
-  MessagingErrorCodes.CONSUMER_CRASHED,
-]);
+/**
+ * Whether trying again may help, for every code (a record, so a new code cannot be added without
+ * deciding). Only an unreachable Kafka goes away by itself; a request that got no answer in time is
+ * not retried for the caller: its deadline has passed, and ops may have answered it already.
+ */
+const RETRIABLE: Readonly<Record<MessagingErrorCode, boolean>> = {
+  MSG_NOT_JSON: false,
+  MSG_EMPTY: false,
+  MSG_TOO_LARGE: false,
+  MSG_ENVELOPE_INVALID: false,
+  MSG_CONFIG_INVALID: false,
+  MSG_KAFKA_UNAVAILABLE: true,
+  MSG_PUBLISH_REFUSED: false,
+  MSG_TOPIC_REFUSED: false,
+  MSG_HANDLER_TIMEOUT: false,
+  MSG_HANDLER_FAILED: false,
+  MSG_REQUEST_TIMEOUT: false,
+  MSG_DUPLICATE_UID: false,
+  MSG_CLOSED: false,
+};
 
 /** Context that helps an operator find the message or request an error concerns. */
 export interface MessagingErrorContext {
@@ -54,7 +72,7 @@ export class MessagingError extends Error {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'MessagingError';
     this.code = code;
-    this.retriable = RETRIABLE.has(code);
+    this.retriable = RETRIABLE[code];
     this.context = context;
   }
 }

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import { Headers } from '../contract/headers';
+import type { MessagingErrorCode } from '../errors/messaging.errors';
 import type { InboundMessage } from '../ports/inbound-message';
 import type { Publisher } from '../ports/publisher.port';
 
 /** Called after a message went to the dead-letter topic (for metrics). */
-export type DeadLetterHook = (sourceTopic: string, code: string) => void;
+export type DeadLetterHook = (sourceTopic: string, code: MessagingErrorCode) => void;
 
 /** Options of {@link DeadLetterQueue}. */
 export interface DeadLetterQueueOptions {
@@ -41,7 +42,7 @@ export class DeadLetterQueue {
   }
 
   /** Resolves once the broker holds the dead letter; rejects if it could not be published. */
-  async send(message: InboundMessage, code: string, reason: string): Promise<void> {
+  async send(message: InboundMessage, code: MessagingErrorCode, reason: string): Promise<void> {
     const dlqReason = `${code}: ${reason}`;
     await this.publisher.publish([
       {
@@ -70,7 +71,7 @@ export class DeadLetterQueue {
    * message's coordinates (enough to find it again on its source topic while it is retained), and
    * the `onGivenUp` hook. Its offset is committed after this, so its partition goes on.
    */
-  giveUp(message: InboundMessage, code: string, reason: string, error: Error): void {
+  giveUp(message: InboundMessage, code: MessagingErrorCode, reason: string, error: Error): void {
     this.givenUpHook(message.topic, code);
     this.logger.error(
       {

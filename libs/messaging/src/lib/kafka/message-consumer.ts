@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
+import { MessagingError, MessagingErrorCodes, type MessagingErrorCode } from '../errors/messaging.errors';
 import type { Validated } from '../contract/result';
 import { OffsetTracker } from '../consumer/offset-tracker';
 import type { InboundMessage } from '../ports/inbound-message';
@@ -227,7 +227,7 @@ export class MessageConsumer<T> {
     } catch (cause) {
       const error = asError(cause);
       this.log.warn({ err: error, partition: message.partition, offset: message.offset }, 'handler failed; dead-lettering');
-      return this.deadLetter(message, 'MSG_HANDLER_FAILED', `handler failed: ${error.message}`);
+      return this.deadLetter(message, MessagingErrorCodes.HANDLER_FAILED, `handler failed: ${error.message}`);
     }
     if (output.length === 0) return;
     const refused = await this.publish(message, output);
@@ -259,7 +259,7 @@ export class MessageConsumer<T> {
    * up — logged with its coordinates and counted by the dead-letter queue — and committed like any
    * other message, so that one dead letter that cannot be written never stalls its partition.
    */
-  private async deadLetter(message: InboundMessage, code: string, reason: string): Promise<void> {
+  private async deadLetter(message: InboundMessage, code: MessagingErrorCode, reason: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.options.deadLetters.send(message, code, reason);
