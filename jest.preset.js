@@ -18,6 +18,8 @@ module.exports = {
     '^@gateway/messaging$': path.join(__dirname, 'libs/messaging/src/index.ts'),
     '^@gateway/messaging/kafka-settings$': path.join(__dirname, 'libs/messaging/src/kafka-settings.ts'),
     '^@gateway/messaging/testing$': path.join(__dirname, 'libs/messaging/src/testing.ts'),
+    '^@gateway/service$': path.join(__dirname, 'libs/service/src/index.ts'),
+    '^@gateway/service/testing$': path.join(__dirname, 'libs/service/src/testing.ts'),
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.nx/', '<rootDir>/tmp/', '<rootDir>/.stack/'],
   clearMocks: true,

@@ -4,6 +4,7 @@ export { ChainError } from './lib/chain-error';
 export { ChainErrorCodes, type ChainErrorCode } from './lib/chain-error-codes';
 export { readChainConfig, type ChainConfig } from './lib/chain.config';
 export { ChainService, type ChainContext, type ChainCounters, type ChainHandler, type ChainServiceOptions } from './lib/chain.service';
+export type { ChainHealth, ChainParts } from './lib/chain.parts';
 export { payloadObject, requirePositiveInt, requireString } from './lib/payload-fields';
 export { runChainService } from './lib/run-chain-service';
 

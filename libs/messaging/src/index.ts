@@ -45,9 +45,7 @@ export * from './lib/kafka/topic-admin';
 export * from './lib/kafka/thread/kafka-thread';
 
 // Observability.
-export * from './lib/observability/health.server';
 export * from './lib/observability/tracing';
 
 // Process lifecycle and the client of ops.
-export * from './lib/runtime/install-shutdown';
 export * from './lib/client/ops.client';

@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 /**
  * Installs SIGTERM/SIGINT handling that runs `close` once and exits 0, or 1 if it fails or
  * outlasts `graceMs`; also logs (and exits on) an uncaught exception or unhandled rejection.
+ * Buffered log lines are written out before the process exits. Returns the stop function the
+ * signals call.
  */
-export function installShutdown(logger: Logger, close: () => Promise<void>, graceMs: number): void {
+export function installShutdown(logger: Logger, close: () => Promise<void>, graceMs: number): (signal: string) => void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -12,16 +14,16 @@ export function installShutdown(logger: Logger, close: () => Promise<void>, grac
     logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
       logger.error({ graceMs }, 'shutdown grace period exceeded');
-      process.exit(1);
+      exitAfterFlush(logger, 1);
     }, graceMs);
     close().then(
       () => {
         clearTimeout(timer);
-        process.exit(0);
+        exitAfterFlush(logger, 0);
       },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exitAfterFlush(logger, 1);
       },
     );
   };
@@ -30,6 +32,20 @@ export function installShutdown(logger: Logger, close: () => Promise<void>, grac
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   process.on('uncaughtException', (error) => {
     logger.fatal({ err: error }, 'uncaught exception');
-    process.exit(1);
+    exitAfterFlush(logger, 1);
+  });
+  return stop;
+}
+
+/** How long an exit waits for buffered log lines to be written (a stuck stdout must not keep the process). */
+const FLUSH_LIMIT_MS = 1000;
+
+/** Exits with `code` once the logger's buffered lines are written (or after {@link FLUSH_LIMIT_MS}). */
+export function exitAfterFlush(logger: Logger, code: number): void {
+  const limit = setTimeout(() => process.exit(code), FLUSH_LIMIT_MS);
+  limit.unref();
+  logger.flush(() => {
+    clearTimeout(limit);
+    process.exit(code);
   });
 }
