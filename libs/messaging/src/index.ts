@@ -18,6 +18,7 @@ export * from './lib/consumer/offset-tracker';
 
 // Ports.
 export * from './lib/ports/inbound-message';
+export * from './lib/ports/log.port';
 export * from './lib/ports/publisher.port';
 export * from './lib/ports/kafka-transport.port';
 export * from './lib/ports/topic-admin.port';

@@ -1,68 +1,40 @@
-import { CatalogSync, createEtcdClient, PartitionClaim, ServiceCatalog, ServiceRegistration, type Etcd3 } from '@gateway/discovery';
-import {
-  createKafkaTransport,
-  startKafkaThread,
-  DeadLetterQueue,
-  ensureTopics,
-  fetchSettings,
-  publisherOptions,
-  partitionCount,
-  KafkaPublisher,
-  ScatterGatherAggregator,
-  type ChainReply,
-  type FetchSettings,
-  type KafkaTransport,
-  type MessageConsumer,
-} from '@gateway/messaging';
+import { ServiceCatalog } from '@gateway/discovery';
+import type { MessageConsumer, ScatterGatherAggregator } from '@gateway/messaging';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { Admission, FixedLimit } from './admission/admission';
-import { GRADIENT_DEFAULTS, GradientLimit } from './admission/gradient-limit';
-import { LoopDelayProbe } from './loop-delay';
-import { Gateway } from './gateway';
+import type { Admission } from './admission/admission';
+import type { Gateway } from './gateway';
 import { createHttpServer } from './http/http.server';
 import { createKafkaIngress, type IngressRequest } from './kafka-ingress';
+import { LoopDelayProbe } from './loop-delay';
 import type { OpsConfig } from './ops.config';
 import { OpsMetrics } from './ops.metrics';
-import { createReplyListener } from './reply-listener';
+import { createDiscoveryParts, type DiscoveryParts } from './parts/discovery.parts';
+import { createAdmission, createAggregator, createGateway, followCatalog } from './parts/gateway.parts';
+import { createKafkaParts, KnownTopics, type KafkaParts, type KafkaThreadSettings } from './parts/kafka.parts';
+import { ReplyPartition } from './reply-partition';
 
-/** How long replies already on their way may still arrive after a service's last instance left, ms. */
-export const LEFT_GRACE_MS = 500;
-
-/** Where ops' Kafka thread comes from (OPS_KAFKA_THREAD): without it, the clients run on the main thread. */
-export interface KafkaThreadSettings {
-  /** The script the thread runs: ops' bundle, whose entry point runs the thread's work there. */
-  kafkaThreadEntry: string;
-  /** The thread ended: ops can no longer reach Kafka. */
-  onKafkaThreadExit: (error: Error) => void;
-}
+// Still exported where OpsRuntime takes them: its caller (main.ts) builds them.
+export type { KafkaThreadSettings } from './parts/kafka.parts';
 
 /**
  * Everything ops runs, wired together: Kafka publisher and consumers, the etcd catalog and its own
- * registration, the aggregator, the gateway and the HTTP server. `start()` brings them up in an
- * order that loses no reply; `close()` drains and takes them down in reverse.
+ * registration, the aggregator, the gateway and the HTTP server (each built in parts/). `start()`
+ * brings them up in an order that loses no reply; `close()` drains and takes them down in reverse.
  */
 export class OpsRuntime {
   readonly metrics = new OpsMetrics();
   readonly catalog = new ServiceCatalog();
   readonly aggregator: ScatterGatherAggregator;
   readonly admission: Admission;
-  private readonly loopDelay = new LoopDelayProbe();
   readonly gateway: Gateway;
   readonly http: FastifyInstance;
-  private readonly transport: KafkaTransport;
-  private readonly publisher: KafkaPublisher;
-  private replies: MessageConsumer<ChainReply> | undefined;
-  private claim: PartitionClaim | undefined;
-  private readonly deadLetters: DeadLetterQueue;
-  private readonly fetch: FetchSettings;
-  /** The partition of ops.resp the reply consumer reads. */
-  private listening: number | undefined;
+  private readonly loopDelay = new LoopDelayProbe();
+  private readonly kafka: KafkaParts;
+  private readonly topics: KnownTopics;
+  private readonly discovery: DiscoveryParts;
+  private readonly replies: ReplyPartition;
   private readonly ingress: MessageConsumer<IngressRequest>;
-  private readonly etcd: Etcd3;
-  private readonly catalogSync: CatalogSync;
-  private readonly registration: ServiceRegistration;
-  private readonly knownTopics = new Map<string, Promise<void>>();
   private phase: 'new' | 'started' | 'closed' = 'new';
 
   constructor(
@@ -70,106 +42,38 @@ export class OpsRuntime {
     private readonly logger: Logger,
     thread?: KafkaThreadSettings,
   ) {
-    const { metrics } = this;
-    const clientOptions = { client: config.kafkaClient, brokers: config.kafkaBrokers, clientId: `ops-${config.instanceId}`, logger };
-    const transport =
-      config.kafkaThread && thread
-        ? startKafkaThread({
-            ...clientOptions,
-            entry: thread.kafkaThreadEntry,
-            service: 'ops',
-            logLevel: config.logLevel,
-            logFormat: config.logFormat,
-            onExit: thread.onKafkaThreadExit,
-          })
-        : createKafkaTransport(clientOptions);
-    this.transport = transport;
-    this.fetch = fetchSettings(config.kafkaTuning);
-    this.publisher = new KafkaPublisher(transport.createProducer(), logger, publisherOptions(config.kafkaTuning));
-    const { topics } = config;
-    const deadLetters = new DeadLetterQueue({
-      publisher: this.publisher,
-      service: 'ops',
-      topic: topics.opsDlq,
-      logger,
-      onDeadLetter: (topic, code) => metrics.deadLetters.inc({ topic, code }),
-      onGivenUp: (topic, code) => metrics.deadLettersGivenUp.inc({ topic, code }),
-    });
-    this.deadLetters = deadLetters;
-    this.aggregator = new ScatterGatherAggregator({
-      onAggregate: (aggregate) => {
-        for (const [service, result] of Object.entries(aggregate.results)) {
-          if (result.status === 'ok' || result.status === 'error') {
-            metrics.serviceLatency.observe({ service, status: result.status }, result.latencyMs / 1000);
-          }
-        }
-      },
-    });
-    this.admission = createAdmission(config, metrics);
-    this.gateway = new Gateway({
-      catalog: this.catalog,
-      aggregator: this.aggregator,
-      publisher: this.publisher,
-      logger,
-      replyTopic: topics.opsResp,
-      replyPartition: () => this.claim?.partition,
-      defaultTimeoutMs: config.defaultTimeoutMs,
-      admission: this.admission,
-      onAnswer: (answer, source, seconds) => {
-        const outcome =
-          answer.status === 'error'
-            ? answer.error.code
-            : answer.missing.length === Object.keys(answer.results).length
-              ? 'timeout'
-              : answer.status;
-        metrics.requests.inc({ source, outcome });
-        metrics.latency.observe({ source }, seconds);
-      },
-    });
-
+    const { metrics, catalog } = this;
+    const kafka = createKafkaParts(config, logger, metrics, thread);
+    this.kafka = kafka;
+    this.topics = new KnownTopics(kafka.transport.admin, config.topicPartitions, logger);
+    const aggregator = createAggregator(metrics);
+    this.aggregator = aggregator;
+    const admission = createAdmission(config, metrics);
+    this.admission = admission;
+    const { transport, publisher, deadLetters, fetch } = kafka;
+    const replyPartition = (): number | undefined => this.replies.partition;
+    this.gateway = createGateway(config, { catalog, aggregator, admission, publisher, metrics, logger, replyPartition });
     this.ingress = createKafkaIngress({
       transport,
-      groupId: config.groupId,
-      topics,
-      gateway: this.gateway,
-      publisher: this.publisher,
+      publisher,
       deadLetters,
+      fetch,
+      groupId: config.groupId,
+      topics: config.topics,
+      gateway: this.gateway,
       logger,
       maxMessageBytes: config.maxMessageBytes,
       maxInFlight: config.maxInFlight,
       maxClockSkewMs: config.maxClockSkewMs,
-      ensureTopic: (topic) => this.ensureTopic(topic),
-      fetch: this.fetch,
+      ensureTopic: (topic) => this.topics.ensure(topic),
     });
-    this.etcd = createEtcdClient(config.etcdEndpoints);
-    this.catalogSync = new CatalogSync({ client: this.etcd, catalog: this.catalog, prefix: config.discoveryPrefix, logger });
-    this.registration = new ServiceRegistration({
-      client: this.etcd,
-      ttlSeconds: config.leaseTtlSeconds,
-      prefix: config.discoveryPrefix,
-      logger,
-      record: {
-        name: 'ops',
-        kind: 'gateway',
-        topic: topics.opsReq,
-        instanceId: config.instanceId,
-        pid: process.pid,
-        startedAt: new Date().toISOString(),
-      },
-    });
-    this.catalog.on('service-down', (name) => {
-      logger.info({ serviceName: name }, 'service left');
-      // Not at once: a chain that deregisters as it stops has just had its last replies
-      // acknowledged, and etcd's event can reach ops before its consumer has fetched them.
-      const timer = setTimeout(() => {
-        if (this.catalog.get(name) === undefined) this.aggregator.serviceLeft(name);
-      }, LEFT_GRACE_MS);
-      timer.unref();
-    });
-    this.catalog.on('service-up', (name) => logger.info({ serviceName: name }, 'service joined'));
+    this.discovery = createDiscoveryParts(config, logger, catalog);
+    const closing = (): boolean => this.phase === 'closed';
+    this.replies = new ReplyPartition({ config, etcd: this.discovery.etcd, kafka, aggregator, metrics, logger, closing });
+    followCatalog(catalog, aggregator, logger);
     this.http = createHttpServer({
       gateway: this.gateway,
-      catalog: this.catalog,
+      catalog,
       metrics,
       logger,
       maxBodyBytes: config.maxBodyBytes,
@@ -182,12 +86,13 @@ export class OpsRuntime {
   /** Why ops is not ready (contract §4 `/readyz`); empty when it is. */
   readinessProblems(): string[] {
     const problems: string[] = [];
+    const { catalogSync } = this.discovery;
     if (this.phase !== 'started') problems.push('not started');
-    if (!this.publisher.connected) problems.push('kafka producer not connected');
-    if (this.claim?.partition === undefined) problems.push('no reply partition of ops.resp claimed');
-    if (!this.replies?.ready) problems.push('reply consumer does not hold its partition or kafka is unreachable');
-    if (!this.catalogSync.loaded) problems.push('catalog not loaded');
-    if (!this.catalogSync.connected) problems.push('etcd not connected');
+    if (!this.kafka.publisher.connected) problems.push('kafka producer not connected');
+    if (this.replies.partition === undefined) problems.push('no reply partition of ops.resp claimed');
+    if (!this.replies.ready) problems.push('reply consumer does not hold its partition or kafka is unreachable');
+    if (!catalogSync.loaded) problems.push('catalog not loaded');
+    if (!catalogSync.connected) problems.push('etcd not connected');
     return problems;
   }
 
@@ -196,17 +101,11 @@ export class OpsRuntime {
     if (this.phase !== 'new') return;
     const { config } = this;
     const { opsReq, opsResp, opsAgg, opsDlq } = config.topics;
-    const topics = [opsReq, opsResp, opsAgg, opsDlq];
-    await ensureTopics(
-      this.transport.admin,
-      topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })),
-      this.logger,
-    );
-    topics.forEach((topic) => this.knownTopics.set(topic, Promise.resolve()));
-    await this.publisher.start();
-    await this.catalogSync.start();
-    await this.claimReplyPartition();
-    await this.registration.start();
+    await this.topics.ensureAll([opsReq, opsResp, opsAgg, opsDlq]);
+    await this.kafka.publisher.start();
+    await this.discovery.catalogSync.start();
+    await this.replies.start();
+    await this.discovery.registration.start();
     await this.ingress.start();
     this.phase = 'started';
     await this.http.listen({ port: config.httpPort, host: config.httpHost, backlog: config.httpBacklog });
@@ -228,87 +127,18 @@ export class OpsRuntime {
     const wasStarted = this.phase === 'started';
     this.phase = 'closed';
     this.gateway.stopAccepting();
-    await this.registration.close();
+    await this.discovery.registration.close();
     if (wasStarted) {
       await this.ingress.close(this.config.shutdownGraceMs);
       await this.gateway.drained();
     }
     await this.http.close();
-    await this.replies?.close(0);
-    await this.claim?.close();
-    await this.publisher.close();
-    await this.catalogSync.close();
-    this.etcd.close();
+    await this.replies.close();
+    await this.kafka.publisher.close();
+    await this.discovery.catalogSync.close();
+    this.discovery.etcd.close();
     this.loopDelay.stop();
     this.logger.info('ops stopped');
-  }
-
-  /**
-   * Claims one partition of `ops.resp` in etcd (contract §3 `reply-partition`; see
-   * docs/architecture.md) and reads it with a consumer group of this instance alone, so every reply
-   * to this instance's broadcasts reaches it and no other. If the claim is lost and a different
-   * partition is claimed again, requests waiting for replies on the old one are ended at once.
-   */
-  private async claimReplyPartition(): Promise<void> {
-    const { config, logger } = this;
-    const topic = config.topics.opsResp;
-    const claim = new PartitionClaim({
-      client: this.etcd,
-      prefix: `/reply-partitions/${topic}/`,
-      partitions: await partitionCount(this.transport.admin, topic),
-      owner: config.instanceId,
-      ttlSeconds: config.leaseTtlSeconds,
-      logger,
-    });
-    this.claim = claim;
-    await this.listenOn(await claim.start(config.shutdownGraceMs * 4));
-    claim.on('claimed', (partition: number) => {
-      this.listenOn(partition).catch((error: unknown) =>
-        this.logger.error({ err: error, partition }, 'could not read the reply partition claimed again'),
-      );
-    });
-  }
-
-  private async listenOn(partition: number): Promise<void> {
-    if (this.listening === partition || this.phase === 'closed') return;
-    const previous = this.replies;
-    if (previous) {
-      const ended = this.aggregator.abandonAll();
-      this.logger.warn(
-        { from: this.listening, to: partition, ended },
-        'reply partition changed: requests waiting on the old one were ended',
-      );
-      await previous.close(0);
-    }
-    this.listening = partition;
-    const { config, metrics } = this;
-    this.replies = createReplyListener({
-      transport: this.transport,
-      topic: config.topics.opsResp,
-      groupId: `${config.topicPrefix}ops-replies-${config.instanceId}`,
-      aggregator: this.aggregator,
-      publisher: this.publisher,
-      deadLetters: this.deadLetters,
-      metrics,
-      logger: this.logger,
-      maxMessageBytes: config.maxMessageBytes,
-      fetch: this.fetch,
-      partitions: () => [partition],
-    });
-    metrics.replyPartition.set(partition);
-    await this.replies.start();
-    this.logger.info({ partition }, 'listening for replies');
-  }
-
-  /** Creates a reply-to topic once, however many requests name it at the same time. */
-  private ensureTopic(topic: string): Promise<void> {
-    let known = this.knownTopics.get(topic);
-    if (!known) {
-      known = ensureTopics(this.transport.admin, [{ topic, numPartitions: this.config.topicPartitions }], this.logger);
-      this.knownTopics.set(topic, known);
-      known.catch(() => this.knownTopics.delete(topic)); // try again with the next request
-    }
-    return known;
   }
 
   private updateGauges(): void {
@@ -317,29 +147,7 @@ export class OpsRuntime {
     metrics.admissionWaiting.set(this.admission.waiting);
     metrics.loopDelay.set(this.loopDelay.take() / 1000);
     metrics.catalogServices.set(this.catalog.chainServices().length);
-    metrics.catalogStaleness.set(this.catalogSync.stalenessSeconds());
+    metrics.catalogStaleness.set(this.discovery.catalogSync.stalenessSeconds());
     metrics.ready.set(this.readinessProblems().length === 0 ? 1 : 0);
   }
-}
-
-/** The admission limit of OPS_ADMISSION, reported to the metrics after every window. */
-function createAdmission(config: OpsConfig, metrics: OpsMetrics): Admission {
-  const limit =
-    config.admission === 'fixed'
-      ? new FixedLimit(config.maxInFlight)
-      : new GradientLimit({
-          ...GRADIENT_DEFAULTS,
-          initialLimit: config.admissionInitialLimit,
-          minLimit: config.admissionMinLimit,
-          maxLimit: config.maxInFlight,
-          tolerance: config.admissionTolerance,
-        });
-  metrics.admissionLimit.set(limit.limit);
-  return new Admission({
-    limit,
-    onWindow: (value, window) => {
-      metrics.admissionLimit.set(value);
-      metrics.admissionLatency.set(window.latencyMs / 1000);
-    },
-  });
 }

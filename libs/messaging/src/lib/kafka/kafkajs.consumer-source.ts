@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import type { Logger } from 'pino';
 import type { InboundMessage } from '../ports/inbound-message';
 import type { CommitOffset, ConsumerSource, ConsumerSourceOptions, Deliver } from '../ports/kafka-transport.port';
+import type { LogPort } from '../ports/log.port';
 import { KAFKA_CLIENT_SETTINGS } from './client-settings';
 import { delay, READY_FETCH_AGE_MS } from './consumer-timing';
 import { fixedPartitionsAssigner } from './fixed-partitions.assigner';
@@ -17,7 +17,7 @@ const HEARTBEAT_WHILE_WAITING_MS = KAFKA_CLIENT_SETTINGS.group.heartbeatInterval
  */
 export class KafkajsConsumerSource implements ConsumerSource {
   private readonly consumer: Consumer;
-  private readonly log: Logger;
+  private readonly log: LogPort;
   private joined = false;
   private lastFetchAt = 0;
   private fetchStartedAt = 0;

@@ -1,7 +1,7 @@
 import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Message, type MessagesStream } from '@platformatic/kafka';
-import type { Logger } from 'pino';
 import type { InboundMessage } from '../ports/inbound-message';
 import type { CommitOffset, ConsumerSource, ConsumerSourceOptions, Deliver } from '../ports/kafka-transport.port';
+import type { LogPort } from '../ports/log.port';
 import { delay, READY_FETCH_AGE_MS } from './consumer-timing';
 import { platformaticBaseOptions, PLATFORMATIC_GROUP_OPTIONS } from './platformatic.options';
 
@@ -20,7 +20,7 @@ const utf8 = (data?: Buffer): string | undefined => data?.toString('utf8');
  */
 export class PlatformaticConsumerSource implements ConsumerSource {
   private readonly consumer: Consumer<Buffer, Buffer, string, string>;
-  private readonly log: Logger;
+  private readonly log: LogPort;
   private stream: Stream | undefined;
   private joined = false;
   private lastFetchAt = 0;

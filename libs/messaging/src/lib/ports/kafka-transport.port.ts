@@ -1,5 +1,5 @@
-import type { Logger } from 'pino';
 import type { InboundMessage } from './inbound-message';
+import type { LogPort } from './log.port';
 import type { OutgoingMessage } from './publisher.port';
 import type { TopicAdmin } from './topic-admin.port';
 
@@ -33,7 +33,7 @@ export interface FetchSettings {
 export interface ConsumerSourceOptions {
   groupId: string;
   topic: string;
-  logger: Logger;
+  logger: LogPort;
   fetch: FetchSettings;
   /**
    * Read exactly these partitions, in a group of this instance alone (the reply consumer of ops:
