@@ -4,13 +4,13 @@ import {
   newUid,
   type Aggregate,
   type GatewayErrorReply,
+  type LogPort,
   type OpsAnswer,
   type OpsRequest,
   type OutgoingMessage,
   type Publisher,
   type ScatterGatherAggregator,
 } from '@gateway/messaging';
-import type { Logger } from 'pino';
 import type { Admission, Permit } from './admission/admission';
 import { GatewayErrors, type GatewayErrorEntry } from './gateway.errors';
 
@@ -22,7 +22,7 @@ export interface GatewayOptions {
   catalog: ServiceCatalog;
   aggregator: ScatterGatherAggregator;
   publisher: Publisher;
-  logger: Logger;
+  logger: LogPort;
   /** The topic chains reply to (header `reply-to` of every broadcast). */
   replyTopic: string;
   /** The partition chains reply to, when this instance owns one (header `reply-partition`). */
