@@ -28,6 +28,7 @@ export class HandMadeChain {
   readonly seen: string[] = [];
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
+  private stopped = false;
 
   constructor(
     readonly name: string,
@@ -61,7 +62,8 @@ export class HandMadeChain {
         };
         const send = () =>
           this.producer?.send({ topic: replyTo, messages: Array.from({ length: this.behaviour.copies ?? 1 }, () => reply) });
-        if (this.behaviour.delayMs) setTimeout(() => void send(), this.behaviour.delayMs);
+        // A reply still delayed when the test stops this chain is not sent: its producer is gone.
+        if (this.behaviour.delayMs) setTimeout(() => this.stopped || void send(), this.behaviour.delayMs);
         else await send();
         if (this.behaviour.contradictAfterMs !== undefined) {
           const contradiction = {
@@ -73,7 +75,10 @@ export class HandMadeChain {
               error: { code: 'CHANGED_MY_MIND', message: 'a duplicate' },
             }),
           };
-          setTimeout(() => void this.producer?.send({ topic: replyTo, messages: [contradiction] }), this.behaviour.contradictAfterMs);
+          setTimeout(
+            () => this.stopped || void this.producer?.send({ topic: replyTo, messages: [contradiction] }),
+            this.behaviour.contradictAfterMs,
+          );
         }
       },
     });
@@ -82,6 +87,7 @@ export class HandMadeChain {
 
   /** Stops consuming. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
