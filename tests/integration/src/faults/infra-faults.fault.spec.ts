@@ -91,7 +91,8 @@ describe('fault scenarios: Kafka and etcd', () => {
     const failFast = duringOutage.filter((a) => a.body.status === 'error');
     expect(failFast.length).toBeGreaterThan(0);
     expect(new Set(failFast.map((a) => (a.body.status === 'error' ? a.body.error.code : '')))).toEqual(new Set(['KAFKA_UNAVAILABLE']));
-    expect(failFast.every((a) => a.status === 503 && a.ms < 2000 + 1000)).toBe(true);
+    // Named, not counted: a failure shows which answers were slow or not 503, and by how much.
+    expect(failFast.filter((a) => !(a.status === 503 && a.ms < 2000 + 1000)).map((a) => ({ status: a.status, ms: a.ms }))).toEqual([]);
     expect(recoveredIn).toBeLessThan(60_000);
     process.stdout.write(
       `scenario 8: ${failFast.length} requests failed fast during the outage; recovered ${recoveredIn} ms after the restart; outcomes ${JSON.stringify(ledger.outcomes())}\n`,

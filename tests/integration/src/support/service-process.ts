@@ -53,12 +53,15 @@ export class ServiceProcess {
       }
     });
     child.stderr?.on('data', (chunk: Buffer) => file.write(chunk));
-    let exited = false;
-    void service.exit.then(() => (exited = true));
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    void service.exit.then((how) => (exited = how));
     await waitFor(
       `${name} to log "${readyMsg}"`,
       () => {
-        if (exited) throw new Error(`${name} exited before it was ready: ${JSON.stringify(service.logs.slice(-3))}`);
+        if (exited) {
+          const how = exited.signal ? `on ${exited.signal}` : `with code ${exited.code}`;
+          throw new Error(`${name} exited ${how} before it was ready: ${JSON.stringify(service.logs.slice(-3))}`);
+        }
         return service.find((l) => l.msg === readyMsg);
       },
       60_000,

@@ -47,4 +47,19 @@ describe('ensureTopics on the TopicAdmin port', () => {
     expect(error).toBeInstanceOf(MessagingError);
     expect(error).toMatchObject({ code: MessagingErrorCodes.KAFKA_UNAVAILABLE, retriable: true });
   });
+
+  it('keeps the process alive while it waits for leaders (nothing else may, at start-up)', async () => {
+    const admin = new InMemoryTopicAdmin();
+    let describes = 0;
+    const describe = admin.describeTopics.bind(admin);
+    admin.describeTopics = async (topics) =>
+      (describes += 1) === 1 ? topics.map((topic) => ({ topic, partitions: 1, led: false })) : describe(topics);
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const ready = ensureTopics(admin, [{ topic: 'a', numPartitions: 1 }], logger);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(timers()).toBeGreaterThan(before); // a ref'd timer: an unref'd one let the process end silently
+    await ready;
+    expect(describes).toBe(2);
+  });
 });

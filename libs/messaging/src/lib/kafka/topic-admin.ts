@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
 import type { TopicAdmin, TopicSpec } from '../ports/topic-admin.port';
-import { delay } from './consumer-timing';
 
 export type { TopicSpec } from '../ports/topic-admin.port';
 
@@ -41,7 +40,9 @@ export async function ensureTopics(admin: TopicAdmin, topics: TopicSpec[], logge
         { topic: names.join(',') },
       );
     }
-    await delay(Math.min(1000, 100 * attempt));
+    // A timer that keeps the process alive: at start-up nothing else may (the admin client is closed
+    // between attempts), and the process would end silently, its start never finished.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * attempt)));
   }
 }
 
