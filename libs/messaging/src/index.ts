@@ -5,6 +5,7 @@ export * from './lib/contract/chain-request';
 export * from './lib/contract/headers';
 export * from './lib/contract/json-value';
 export * from './lib/contract/message-key';
+export * from './lib/contract/ops-answer';
 export * from './lib/contract/ops-request';
 export * from './lib/contract/ops-request.schema';
 export * from './lib/contract/result';

@@ -2,6 +2,7 @@ import { ServiceCatalog } from '@gateway/discovery';
 import {
   isValidUid,
   ScatterGatherAggregator,
+  validateOpsAnswer,
   type Aggregate,
   type ChainReply,
   type OpsAnswer,
@@ -22,6 +23,11 @@ function ok(uid: string, service: string, result: unknown = { from: service }): 
   return { uid, service, ok: true, result };
 }
 
+/** Every answer the gateways of this file formed, as a client reads it (JSON), checked after each test. */
+const formed: unknown[] = [];
+/** The kinds of answer and of result checked so far: the check must have seen every kind. */
+const kindsChecked = new Set<string>();
+
 function setup(overrides: Partial<GatewayOptions> = {}, services = ['chain1', 'chain2']) {
   const clock = new FakeClock(NOW);
   const catalog = new ServiceCatalog();
@@ -37,7 +43,10 @@ function setup(overrides: Partial<GatewayOptions> = {}, services = ['chain1', 'c
     replyTopic: 'ops.resp',
     defaultTimeoutMs: 3000,
     admission: new Admission({ limit: new FixedLimit(100) }),
-    onAnswer: (answer, source, seconds) => answers.push({ answer, source, seconds }),
+    onAnswer: (answer, source, seconds) => {
+      formed.push(JSON.parse(JSON.stringify(answer)));
+      answers.push({ answer, source, seconds });
+    },
     ...overrides,
   });
   return { clock, catalog, aggregator, publisher, gateway, answers };
@@ -62,6 +71,20 @@ function asAggregate(answer: OpsAnswer): Aggregate {
 describe('Gateway', () => {
   beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(NOW));
   afterEach(() => jest.restoreAllMocks());
+
+  // The clients' validator (OpsClient decodes with it) accepts every answer ops forms, unchanged.
+  afterEach(() => {
+    for (const answer of formed.splice(0)) {
+      expect(validateOpsAnswer(answer)).toEqual({ ok: true, value: answer });
+      const { status, results } = answer as OpsAnswer & { results?: Aggregate['results'] };
+      kindsChecked.add(status);
+      Object.values(results ?? {}).forEach((result) => kindsChecked.add(`result ${result.status}`));
+    }
+  });
+  afterAll(() => {
+    const kinds = ['complete', 'partial', 'error', 'result ok', 'result error', 'result timeout', 'result left', 'result pending'];
+    expect([...kindsChecked].sort()).toEqual(kinds.sort());
+  });
 
   describe('broadcast', () => {
     it('sends the request to every registered chain topic with key uid, body {uid,payload,deadline} and reply-to', async () => {
@@ -338,6 +361,20 @@ describe('Gateway', () => {
       aggregator.offer(ok('u2', 'chain2'));
       expect(await isSettled(drained)).toBe(true);
       expect(gateway.inFlight).toBe(0);
+    });
+  });
+
+  describe('answers as clients read them', () => {
+    it('forms an aggregate with a chain error and a service that left (checked with the rest after the test)', async () => {
+      const { gateway, aggregator } = setup();
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1 }, 'kafka');
+      aggregator.offer({ uid: 'u1', service: 'chain1', ok: false, error: { code: 'OUT_OF_STOCK', message: 'none left' } });
+      aggregator.serviceLeft('chain2');
+      expect(asAggregate(await answer)).toMatchObject({
+        status: 'partial',
+        results: { chain1: { status: 'error', error: { code: 'OUT_OF_STOCK' } }, chain2: { status: 'left' } },
+        missing: ['chain2'],
+      });
     });
   });
 });

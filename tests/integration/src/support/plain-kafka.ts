@@ -1,5 +1,5 @@
 import type { OpsAnswer } from '@gateway/messaging';
-import { Kafka, logLevel, Partitioners, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type IHeaders, type KafkaMessage } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { kafkaBrokers, randomSuffix } from './infra';
@@ -37,6 +37,17 @@ export async function produce(
     });
   } finally {
     await producer.disconnect();
+  }
+}
+
+/** Runs `work` with an admin client of the bare client, connected for it alone. */
+export async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = plainKafka.admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
   }
 }
 

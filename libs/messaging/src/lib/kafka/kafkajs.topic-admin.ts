@@ -34,6 +34,18 @@ export class KafkajsTopicAdmin implements TopicAdmin {
     });
   }
 
+  deleteGroups(groupIds: string[]): Promise<void> {
+    return this.withAdmin(async (admin) => {
+      try {
+        await admin.deleteGroups(groupIds);
+      } catch (error) {
+        // A group that is gone already (expired, or deleted by an operator) is what was asked for.
+        const groups = (error as { groups?: Array<{ error?: KafkajsAnswer }> }).groups;
+        if (!groups?.length || !groups.every((g) => g.error?.type === 'GROUP_ID_NOT_FOUND')) throw asGroupError(error);
+      }
+    });
+  }
+
   private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = this.kafka.admin();
     try {
@@ -63,6 +75,15 @@ const REFUSALS = new Set([
   'INVALID_PARTITIONS',
   'POLICY_VIOLATION',
 ]);
+
+/** Not deleting a group is never a refusal for good: it can be tried again once its members are gone. */
+function asGroupError(error: unknown): MessagingError {
+  const reasons = (error as { groups?: Array<{ groupId: string; error?: KafkajsAnswer }> }).groups?.map(
+    (g) => `${g.groupId}: ${g.error?.type ?? g.error?.message ?? 'failed'}`,
+  );
+  const message = reasons?.join(', ') ?? (error instanceof Error ? error.message : String(error));
+  return new MessagingError(MessagingErrorCodes.KAFKA_UNAVAILABLE, `deleting consumer groups failed: ${message}`, {}, error);
+}
 
 function asTopicError(error: unknown): MessagingError {
   if (error instanceof MessagingError) return error;

@@ -41,6 +41,20 @@ export class PlatformaticTopicAdmin implements TopicAdmin {
     });
   }
 
+  deleteGroups(groupIds: string[]): Promise<void> {
+    return this.withAdmin(async (admin) => {
+      // One group per request, as with topics: "not found" for one must not hide the others' outcome.
+      for (const group of groupIds) {
+        try {
+          await admin.deleteGroups({ groups: [group] });
+        } catch (error) {
+          // A group that is gone already (expired, or deleted by an operator) is what was asked for.
+          if (!findBy(error, 'apiId', 'GROUP_ID_NOT_FOUND')) throw asGroupError(group, error);
+        }
+      }
+    });
+  }
+
   private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = new Admin(platformaticBaseOptions(this.brokers, `${this.clientId}-admin`));
     try {
@@ -57,6 +71,12 @@ export class PlatformaticTopicAdmin implements TopicAdmin {
 function findBy(error: unknown, property: string, value: unknown): { message?: string } | null {
   const search = (error as { findBy?: (p: string, v: unknown) => { message?: string } | null } | undefined)?.findBy;
   return typeof search === 'function' ? search.call(error, property, value) : null;
+}
+
+/** Not deleting a group is never a refusal for good: it can be tried again once its members are gone. */
+function asGroupError(group: string, error: unknown): MessagingError {
+  const answer = findBy(error, 'canRetry', false)?.message ?? (error instanceof Error ? error.message : String(error));
+  return new MessagingError(MessagingErrorCodes.KAFKA_UNAVAILABLE, `deleting consumer group ${group} failed: ${answer}`, {}, error);
 }
 
 function asTopicError(error: unknown): MessagingError {

@@ -13,10 +13,11 @@ export interface TopicLayout {
 }
 
 /**
- * Topic administration on one Kafka client (never on a hot path): the adapters speak their
- * client's admin API and report errors as MessagingErrors — `MSG_TOPIC_REFUSED` (not retriable)
- * when the broker refuses a topic for good (an invalid name, one that collides with an existing
- * topic, no authorisation), `MSG_KAFKA_UNAVAILABLE` (retriable) for anything else.
+ * Topic administration on one Kafka client (never on a hot path), and the removal of a consumer
+ * group its owner is done with: the adapters speak their client's admin API and report errors as
+ * MessagingErrors — `MSG_TOPIC_REFUSED` (not retriable) when the broker refuses a topic for good
+ * (an invalid name, one that collides with an existing topic, no authorisation),
+ * `MSG_KAFKA_UNAVAILABLE` (retriable) for anything else.
  */
 export interface TopicAdmin {
   /** The names of the topics that exist. */
@@ -25,4 +26,10 @@ export interface TopicAdmin {
   createTopics(topics: TopicSpec[]): Promise<string[]>;
   /** The layout of each of `topics` the broker knows (a topic it does not know is left out). */
   describeTopics(topics: string[]): Promise<TopicLayout[]>;
+  /**
+   * Deletes consumer groups that have no members left (an `OpsClient`'s own group, on close); a
+   * group that does not exist counts as deleted. One that still has members is not deleted: the
+   * call rejects, and the group stays until its members are gone and the broker expires it.
+   */
+  deleteGroups(groupIds: string[]): Promise<void>;
 }
