@@ -25,7 +25,6 @@ jest.mock('@platformatic/kafka', () => {
 
 const logger = pino({ level: 'silent' });
 const fetch = { minBytes: 1, maxWaitMs: 100, pacingMs: 0 };
-const sharedRetry = { retries: 4, initialRetryTime: 100, maxRetryTime: 1000, multiplier: 2, factor: 0.2 };
 const sharedGroup = { sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 10_000 };
 const lastOptions = (constructor: unknown): Record<string, unknown> => {
   const { calls } = (constructor as jest.Mock).mock;
@@ -35,7 +34,11 @@ const lastOptions = (constructor: unknown): Record<string, unknown> => {
 describe('Kafka client settings: one source for both clients', () => {
   it('kafkajs: createKafka gives the client the shared timeouts and back-off', () => {
     createKafka({ brokers: ['127.0.0.1:9092'], clientId: 'spec', logger });
-    expect(lastOptions(Kafka)).toMatchObject({ connectionTimeout: 3000, requestTimeout: 10_000, retry: sharedRetry });
+    expect(lastOptions(Kafka)).toMatchObject({
+      connectionTimeout: 3000,
+      requestTimeout: 10_000,
+      retry: { retries: 4, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
   });
 
   it("kafkajs: the consumer source's group timing and metadata age, the producer's metadata age and produce timeout", async () => {
@@ -113,5 +116,10 @@ describe('the settings hold together', () => {
   it('heartbeats several times per session, and rebalances no shorter than a session (as @platformatic/kafka requires)', () => {
     expect(S.group.heartbeatIntervalMs * 3).toBeLessThanOrEqual(S.group.sessionTimeoutMs);
     expect(S.group.rebalanceTimeoutMs).toBeGreaterThanOrEqual(S.group.sessionTimeoutMs);
+  });
+
+  it("kafkajs' own back-off multiplier and jitter, which createKafka leaves to it, are the shared ones", () => {
+    // kafkajs/src/retry/defaults.js: multiplier 2, factor 0.2.
+    expect({ multiplier: S.retry.multiplier, jitter: S.retry.jitter }).toEqual({ multiplier: 2, jitter: 0.2 });
   });
 });
