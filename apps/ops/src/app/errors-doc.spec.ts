@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { ChainErrorCodes } from '@gateway/chain';
 import { DiscoveryError, DiscoveryErrorCodes } from '@gateway/discovery';
 import { MessagingError, MessagingErrorCodes } from '@gateway/messaging';
-import { GatewayErrors } from './gateway.errors';
-import { HttpErrors } from './http/http.error-codes';
+import { opsErrorsOf, type OpsErrorEntry } from './ops.errors';
 
 // docs/errors.md against every error registry of the system. It lives in ops because ops is the one
 // project that may import all of them: its own two and the libraries' (an app may depend on libs,
@@ -25,8 +24,8 @@ interface Registry {
 
 /** Each registry under the name of the markers around its table (`<!-- name:start -->`). */
 const registries: Record<string, Registry> = {
-  'gateway-codes': { codes: withStatus(GatewayErrors) },
-  'http-codes': { codes: withStatus(HttpErrors) },
+  'gateway-codes': { codes: withStatus(opsErrorsOf('gateway')) },
+  'http-codes': { codes: withStatus(opsErrorsOf('http')) },
   'chain-codes': {
     codes: new Map(Object.values(ChainErrorCodes).map((code) => [code, {}])),
     // The codes of a handler's own ChainErrors are its team's, in no registry: one row says so.
@@ -40,8 +39,8 @@ const registries: Record<string, Registry> = {
   },
 };
 
-function withStatus(registry: Record<string, { code: string; httpStatus: number }>): Map<string, Facts> {
-  return new Map(Object.values(registry).map(({ code, httpStatus }) => [code, { httpStatus }]));
+function withStatus(entries: OpsErrorEntry[]): Map<string, Facts> {
+  return new Map(entries.map(({ code, httpStatus }) => [code, { httpStatus }]));
 }
 
 /** One markdown table: the marked section it sits in, its column names (lower case) and its rows. */

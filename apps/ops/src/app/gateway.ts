@@ -12,7 +12,7 @@ import {
   type ScatterGatherAggregator,
 } from '@gateway/messaging';
 import type { Admission, Permit } from './admission/admission';
-import { GatewayErrors, type GatewayErrorEntry } from './gateway.errors';
+import { OpsErrors, type GatewayErrorEntry } from './ops.errors';
 
 /** Where a request came from, for metrics and logs. */
 export type RequestSource = 'http' | 'kafka';
@@ -143,29 +143,29 @@ export class Gateway {
     permit: Permit | undefined,
     since: number | undefined,
   ): Promise<OpsAnswer> {
-    if (this.closing) return refusal(uid, GatewayErrors.SHUTTING_DOWN, 'ops is shutting down');
+    if (this.closing) return refusal(uid, OpsErrors.SHUTTING_DOWN, 'ops is shutting down');
     const now = Date.now();
     const deadline = this.deadlineOf(request, since ?? now);
     const timeoutMs = deadline - now;
     if (timeoutMs <= 0) {
-      return refusal(uid, GatewayErrors.DEADLINE_EXPIRED, `its time ran out ${-timeoutMs} ms before ops could start it`);
+      return refusal(uid, OpsErrors.DEADLINE_EXPIRED, `its time ran out ${-timeoutMs} ms before ops could start it`);
     }
     if (!permit) {
-      return refusal(uid, GatewayErrors.OVERLOADED, `ops runs ${this.options.admission.limit} requests at once, its limit now`);
+      return refusal(uid, OpsErrors.OVERLOADED, `ops runs ${this.options.admission.limit} requests at once, its limit now`);
     }
     const replyPartition = this.options.replyPartition?.();
     if (this.options.replyPartition && replyPartition === undefined) {
-      return refusal(uid, GatewayErrors.NOT_READY, 'ops holds no reply partition right now; try another instance or again shortly');
+      return refusal(uid, OpsErrors.NOT_READY, 'ops holds no reply partition right now; try another instance or again shortly');
     }
     const live = this.liveTopics();
     // A name that is not registered is the client's mistake (a typo, a chain not deployed): refused
     // with its own code and no chain asked, rather than broadcast to the rest (contract §4).
     const unknown = request.services?.filter((name) => !live.has(name)) ?? [];
     if (unknown.length > 0) {
-      return refusal(uid, GatewayErrors.UNKNOWN_SERVICE, `no chain service named ${unknown.join(', ')} is registered`);
+      return refusal(uid, OpsErrors.UNKNOWN_SERVICE, `no chain service named ${unknown.join(', ')} is registered`);
     }
     const asked = request.services ?? [...live.keys()];
-    if (asked.length === 0) return refusal(uid, GatewayErrors.NO_SERVICES, 'no chain service is registered');
+    if (asked.length === 0) return refusal(uid, OpsErrors.NO_SERVICES, 'no chain service is registered');
     const gathering = this.options.aggregator.begin({
       uid,
       services: asked,
@@ -184,7 +184,7 @@ export class Gateway {
       log.warn({ err: error }, 'broadcast failed');
       this.options.aggregator.abandon(uid);
       await gathering.aggregate;
-      return refusal(uid, GatewayErrors.KAFKA_UNAVAILABLE, `the broadcast could not be published: ${(error as Error).message}`);
+      return refusal(uid, OpsErrors.KAFKA_UNAVAILABLE, `the broadcast could not be published: ${(error as Error).message}`);
     }
     const aggregate: Aggregate = await gathering.aggregate;
     log.info({ status: aggregate.status, missing: aggregate.missing, elapsedMs: aggregate.elapsedMs }, 'aggregate formed');

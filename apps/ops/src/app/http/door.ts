@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Permit } from '../admission/admission';
-import { GatewayErrors } from '../gateway.errors';
-import { HttpErrors } from './http.error-codes';
+import { OpsErrors } from '../ops.errors';
 import { errorBody } from './http.errors';
 
 /** What an overloaded client is told to wait before it tries again (contract §8 `Retry-After`), in seconds. */
@@ -55,7 +54,7 @@ export class Door {
       this.tooLarge ??= Buffer.from(
         JSON.stringify(
           errorBody(
-            HttpErrors.BODY_TOO_LARGE.code,
+            OpsErrors.BODY_TOO_LARGE.code,
             `the body is too large: over ${this.options.maxBodyBytes} bytes, ops' limit (OPS_MAX_BODY_BYTES)`,
           ),
         ),
@@ -80,12 +79,12 @@ export class Door {
       return true;
     }
     if (!gate.accepting) {
-      this.shuttingDown ??= Buffer.from(JSON.stringify(errorBody(GatewayErrors.SHUTTING_DOWN.code, 'ops is shutting down')));
-      refuse(res, GatewayErrors.SHUTTING_DOWN.httpStatus, this.shuttingDown, false);
+      this.shuttingDown ??= Buffer.from(JSON.stringify(errorBody(OpsErrors.SHUTTING_DOWN.code, 'ops is shutting down')));
+      refuse(res, OpsErrors.SHUTTING_DOWN.httpStatus, this.shuttingDown, false);
       return false;
     }
     this.options.onShed?.();
-    refuse(res, GatewayErrors.OVERLOADED.httpStatus, this.overloadedBody(gate.admissionLimit), true);
+    refuse(res, OpsErrors.OVERLOADED.httpStatus, this.overloadedBody(gate.admissionLimit), true);
     return false;
   }
 
@@ -98,7 +97,7 @@ export class Door {
   private overloadedBody(limit: number): Buffer {
     if (this.overloaded?.limit !== limit) {
       const message = `ops runs ${limit} requests at once, its limit now; try again shortly`;
-      this.overloaded = { limit, body: Buffer.from(JSON.stringify(errorBody(GatewayErrors.OVERLOADED.code, message))) };
+      this.overloaded = { limit, body: Buffer.from(JSON.stringify(errorBody(OpsErrors.OVERLOADED.code, message))) };
     }
     return this.overloaded.body;
   }
@@ -133,7 +132,7 @@ function refuse(res: ServerResponse, status: number, body: Buffer, retryAfter: b
  * past {@link LINGER_BYTES} or {@link LINGER_MS} has its connection cut.
  */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
-  refuse(res, HttpErrors.BODY_TOO_LARGE.httpStatus, body, false);
+  refuse(res, OpsErrors.BODY_TOO_LARGE.httpStatus, body, false);
   let discarded = 0;
   const cut = (): void => {
     req.socket.destroy();

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { HttpErrors } from './http.error-codes';
+import { OpsErrors } from '../ops.errors';
 import { errorBody, fromFastifyError } from './http.errors';
 
 /** The methods a route may have, in the order an `Allow` header names them. */
@@ -11,18 +11,18 @@ export function setErrorHandlers(app: FastifyInstance): void {
     const mapped = fromFastifyError(error);
     if (mapped) return reply.status(mapped.status).send(mapped.body);
     request.log.error({ err: error }, 'request failed');
-    return reply.status(HttpErrors.INTERNAL.httpStatus).send(errorBody(HttpErrors.INTERNAL.code, 'internal error'));
+    return reply.status(OpsErrors.INTERNAL.httpStatus).send(errorBody(OpsErrors.INTERNAL.code, 'internal error'));
   });
   // A path that exists under other methods is a 405 naming them (RFC 9110 §15.5.6), not a 404.
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0];
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
     if (allowed.length === 0) {
-      return reply.status(HttpErrors.NOT_FOUND.httpStatus).send(errorBody(HttpErrors.NOT_FOUND.code, `no route ${request.method} ${path}`));
+      return reply.status(OpsErrors.NOT_FOUND.httpStatus).send(errorBody(OpsErrors.NOT_FOUND.code, `no route ${request.method} ${path}`));
     }
     return reply
-      .status(HttpErrors.METHOD_NOT_ALLOWED.httpStatus)
+      .status(OpsErrors.METHOD_NOT_ALLOWED.httpStatus)
       .header('allow', allowed.join(', '))
-      .send(errorBody(HttpErrors.METHOD_NOT_ALLOWED.code, `${path} takes ${allowed.join(', ')}, not ${request.method}`));
+      .send(errorBody(OpsErrors.METHOD_NOT_ALLOWED.code, `${path} takes ${allowed.join(', ')}, not ${request.method}`));
   });
 }

@@ -1,10 +1,16 @@
 import type { OpsAnswer } from '@gateway/messaging';
 import { noServiceAnswered } from '@gateway/messaging';
-import { GatewayErrors, type GatewayErrorCode, type GatewayErrorEntry } from '../gateway.errors';
-import { HttpErrors, type HttpErrorCode, type HttpErrorEntry } from './http.error-codes';
+import {
+  OpsErrors,
+  opsErrorsOf,
+  type GatewayErrorCode,
+  type GatewayErrorEntry,
+  type HttpErrorCode,
+  type HttpErrorEntry,
+} from '../ops.errors';
 
 /** The HTTP status of each gateway error code, as its registry entry gives it. */
-const GATEWAY_STATUS: ReadonlyMap<string, number> = new Map(Object.values(GatewayErrors).map((entry) => [entry.code, entry.httpStatus]));
+const GATEWAY_STATUS: ReadonlyMap<string, number> = new Map(opsErrorsOf('gateway').map((entry) => [entry.code, entry.httpStatus]));
 
 /** The HTTP status of an answer (contract §4). */
 export function httpStatusOf(answer: OpsAnswer): number {
@@ -36,17 +42,17 @@ export function fromFastifyError(error: {
 }): { status: number; body: HttpErrorBody } | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return answerWith(HttpErrors.BODY_TOO_LARGE, error.message);
+      return answerWith(OpsErrors.BODY_TOO_LARGE, error.message);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return answerWith(HttpErrors.UNSUPPORTED_MEDIA_TYPE, 'content-type must be application/json');
+      return answerWith(OpsErrors.UNSUPPORTED_MEDIA_TYPE, 'content-type must be application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return answerWith(GatewayErrors.INVALID_REQUEST, 'body is empty');
+      return answerWith(OpsErrors.INVALID_REQUEST, 'body is empty');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return answerWith(GatewayErrors.INVALID_REQUEST, `body is not valid JSON: ${error.message}`);
+      return answerWith(OpsErrors.INVALID_REQUEST, `body is not valid JSON: ${error.message}`);
     default:
       // Another body Fastify refused (the schema's validation among them): Fastify's status, our code.
       if (error.statusCode === 400 || error.statusCode === 413 || error.statusCode === 415) {
-        return { status: error.statusCode, body: errorBody(GatewayErrors.INVALID_REQUEST.code, error.message) };
+        return { status: error.statusCode, body: errorBody(OpsErrors.INVALID_REQUEST.code, error.message) };
       }
       return undefined;
   }
