@@ -10,6 +10,7 @@ import {
   type CommonConfig,
   type Env,
 } from '@gateway/messaging';
+import { API_TOKENS_VARIABLE, ApiTokens } from './http/api-tokens';
 
 /** Settings of the ops gateway (contract §6 plus its own). */
 export interface OpsConfig extends CommonConfig {
@@ -39,6 +40,8 @@ export interface OpsConfig extends CommonConfig {
   leaseTtlSeconds: number;
   /** Consumer group of `ops.req`, shared by all ops instances (OPS_GROUP_ID, default `ops` behind TOPIC_PREFIX). */
   groupId: string;
+  /** The bearer tokens `POST /requests` needs (OPS_API_TOKENS_FILE); none: it is open. */
+  apiTokens: ApiTokens | undefined;
 }
 
 /** Reads the gateway's settings; throws a MessagingError naming the variable when one is malformed. */
@@ -69,5 +72,6 @@ export function readOpsConfig(env: Env = process.env): OpsConfig {
     instanceId: readString(env, 'INSTANCE_ID', `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`),
     leaseTtlSeconds: readInt(env, 'LEASE_TTL_SECONDS', 10, 2, 3600),
     groupId: readString(env, 'OPS_GROUP_ID', `${common.topicPrefix}ops`),
+    apiTokens: env[API_TOKENS_VARIABLE] ? ApiTokens.readFile(env[API_TOKENS_VARIABLE]) : undefined,
   };
 }

@@ -26,6 +26,8 @@ export const OpsErrors = {
   /** The body breaks contract §3 (HTTP only; on Kafka it is dead-lettered). */
   INVALID_REQUEST: { code: 'INVALID_REQUEST', httpStatus: 400, answer: 'gateway' },
   // What the HTTP server answers by itself.
+  /** `POST /requests` without a valid bearer token, when OPS_API_TOKENS_FILE is set (`WWW-Authenticate` says why). */
+  UNAUTHORIZED: { code: 'UNAUTHORIZED', httpStatus: 401, answer: 'http' },
   /** The body is over `OPS_MAX_BODY_BYTES`. */
   BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', httpStatus: 413, answer: 'http' },
   /** `content-type` is not `application/json`. */

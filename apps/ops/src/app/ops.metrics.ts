@@ -47,6 +47,12 @@ export class OpsMetrics {
     labelNames: ['source'] as const,
     registers: [this.registry],
   });
+  readonly unauthorized = new Counter({
+    name: 'ops_requests_unauthorized_total',
+    help: 'POST /requests refused with 401 for their bearer token (OPS_API_TOKENS_FILE), by reason: missing, invalid, expired',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly repliesDropped = new Counter({
     name: 'ops_replies_dropped_total',
     help: 'Replies not used: late (after the aggregate), duplicate, unknown uid, or from a service not asked',

@@ -80,6 +80,8 @@ export class OpsRuntime {
       readiness: () => this.readinessProblems(),
       beforeScrape: () => this.updateGauges(),
       onShed: () => metrics.shed.inc({ source: 'http' }),
+      tokens: config.apiTokens,
+      onUnauthorized: (reason) => metrics.unauthorized.inc({ reason }),
     });
   }
 

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Permit } from '../admission/admission';
+import type { ApiTokens, TokenCheck } from './api-tokens';
 import { OpsErrors } from '../ops.errors';
 import { errorBody } from './http.errors';
+import { SECURITY_HEADERS } from './security-headers';
 
 /** What an overloaded client is told to wait before it tries again (contract §8 `Retry-After`), in seconds. */
 export const RETRY_AFTER_SECONDS = 1;
@@ -26,6 +28,10 @@ export interface DoorOptions {
   maxBodyBytes: number;
   /** Called for every request refused because ops is at its admission limit. */
   onShed?: () => void;
+  /** The bearer tokens a `POST /requests` needs (OPS_API_TOKENS_FILE); none: it needs none. */
+  tokens?: ApiTokens | undefined;
+  /** Called for every request refused for its token, with why. */
+  onUnauthorized?: (why: Exclude<TokenCheck, 'ok'>) => void;
 }
 
 /**
@@ -33,8 +39,9 @@ export interface DoorOptions {
  * /requests` gets its permit here, from the raw request's method and path, and a refusal is
  * written at once from prepared bytes — no routing, no request objects, no body read, no
  * serialisation — so that shedding costs ops next to nothing when it matters most (contract §8).
- * A body announced over the limit is refused here too (413), before it takes a permit. Anything
- * else passes through untouched.
+ * When tokens are configured, a request without a valid bearer token is refused first (401, with
+ * `WWW-Authenticate`). A body announced over the limit is refused here too (413), before it takes
+ * a permit. Anything else passes through untouched.
  */
 export class Door {
   private readonly permits = new WeakMap<IncomingMessage, Permit>();
@@ -50,6 +57,7 @@ export class Door {
    */
   enter(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'POST' || !isRequestsPath(req.url)) return false;
+    if (!this.authenticate(req, res)) return true;
     if (Number(req.headers['content-length']) > this.options.maxBodyBytes) {
       this.tooLarge ??= Buffer.from(
         JSON.stringify(
@@ -59,7 +67,7 @@ export class Door {
           ),
         ),
       );
-      refuseTooLarge(req, res, this.tooLarge);
+      refuseAndDrain(req, res, OpsErrors.BODY_TOO_LARGE.httpStatus, this.tooLarge);
       return true;
     }
     return !this.admit(req, res);
@@ -72,6 +80,7 @@ export class Door {
    */
   admit(req: IncomingMessage, res: ServerResponse): boolean {
     if (this.permits.has(req)) return true;
+    if (!this.authenticate(req, res)) return false;
     const { gate } = this.options;
     const permit = gate.admit();
     if (permit) {
@@ -85,6 +94,24 @@ export class Door {
     }
     this.options.onShed?.();
     refuse(res, OpsErrors.OVERLOADED.httpStatus, this.overloadedBody(gate.admissionLimit), true);
+    return false;
+  }
+
+  /**
+   * True when no token is needed or `req` carries a valid one; otherwise writes 401 `UNAUTHORIZED`
+   * with `WWW-Authenticate` (RFC 6750: `error="invalid_token"` when a token was presented) and
+   * discards the body, so that a client that sends it all before reading still reads the 401.
+   */
+  private authenticate(req: IncomingMessage, res: ServerResponse): boolean {
+    const { tokens } = this.options;
+    if (!tokens) return true;
+    const check = tokens.check(req.headers.authorization);
+    if (check === 'ok') return true;
+    this.options.onUnauthorized?.(check);
+    const why = UNAUTHORIZED_REASONS[check];
+    const challenge = check === 'missing' ? 'Bearer realm="ops"' : `Bearer realm="ops", error="invalid_token", error_description="${why}"`;
+    const body = Buffer.from(JSON.stringify(errorBody(OpsErrors.UNAUTHORIZED.code, why)));
+    refuseAndDrain(req, res, OpsErrors.UNAUTHORIZED.httpStatus, body, { 'www-authenticate': challenge });
     return false;
   }
 
@@ -103,6 +130,13 @@ export class Door {
   }
 }
 
+/** Why a request's token was refused, as its 401 says (never the token itself). */
+const UNAUTHORIZED_REASONS: Readonly<Record<Exclude<TokenCheck, 'ok'>, string>> = {
+  missing: 'POST /requests needs a bearer token (authorization: Bearer <token>)',
+  invalid: "the bearer token is not one of ops' tokens",
+  expired: 'the bearer token has expired',
+};
+
 /** `/requests`, with or without a query string (how the framework routes it too). */
 function isRequestsPath(url: string | undefined): boolean {
   if (!url?.startsWith('/requests')) return false;
@@ -113,10 +147,12 @@ function isRequestsPath(url: string | undefined): boolean {
  * A refusal from prepared bytes. The connection is kept open: the unread body is discarded by the
  * server once the answer is sent, so a client that retries reuses it instead of opening another.
  */
-function refuse(res: ServerResponse, status: number, body: Buffer, retryAfter: boolean): void {
+function refuse(res: ServerResponse, status: number, body: Buffer, retryAfter: boolean, extra: Record<string, string> = {}): void {
   const headers: Record<string, string | number> = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': body.length,
+    ...SECURITY_HEADERS,
+    ...extra,
   };
   if (retryAfter) headers['retry-after'] = RETRY_AFTER_SECONDS;
   res.writeHead(status, headers);
@@ -124,15 +160,15 @@ function refuse(res: ServerResponse, status: number, body: Buffer, retryAfter: b
 }
 
 /**
- * A 413 for a body over the limit, readable by clients that send their whole body before they
- * read an answer (Python's http.client and urllib, many SDKs): the answer goes out at once, and the
- * body is then read and discarded (a lingering close, as nginx does) instead of the socket being
- * closed under the client's writes, which it would see as a broken pipe or a reset rather than the
- * 413. A body read to its end leaves the connection open for the next request; one that goes on
- * past {@link LINGER_BYTES} or {@link LINGER_MS} has its connection cut.
+ * A refusal (413 for a body over the limit, 401) readable by clients that send their whole body
+ * before they read an answer (Python's http.client and urllib, many SDKs): the answer goes out at
+ * once, and the body is then read and discarded (a lingering close, as nginx does) instead of the
+ * socket being closed under the client's writes, which it would see as a broken pipe or a reset
+ * rather than the answer. A body read to its end leaves the connection open for the next request;
+ * one that goes on past {@link LINGER_BYTES} or {@link LINGER_MS} has its connection cut.
  */
-function refuseTooLarge(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
-  refuse(res, OpsErrors.BODY_TOO_LARGE.httpStatus, body, false);
+function refuseAndDrain(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer, extra: Record<string, string> = {}): void {
+  refuse(res, status, body, false, extra);
   let discarded = 0;
   const cut = (): void => {
     req.socket.destroy();

@@ -9,6 +9,7 @@ import { Gateway } from '../gateway';
 import { LINGER_BYTES } from './door';
 import { OpsMetrics } from '../ops.metrics';
 import { FakeClock, InMemoryPublisher } from '@gateway/messaging/testing';
+import { ApiTokens } from './api-tokens';
 import { createHttpServer } from './http.server';
 
 const MAX_BODY_BYTES = 1024;
@@ -67,7 +68,7 @@ function ok(uid: string, service: string, result: unknown = { from: service }): 
   return { uid, service, ok: true, result };
 }
 
-function setup(options: { services?: string[]; problems?: string[]; limit?: number } = {}) {
+function setup(options: { services?: string[]; problems?: string[]; limit?: number; tokens?: ApiTokens } = {}) {
   const clock = new FakeClock();
   const catalog = new ServiceCatalog();
   for (const name of options.services ?? ['chain1', 'chain2'])
@@ -88,6 +89,7 @@ function setup(options: { services?: string[]; problems?: string[]; limit?: numb
   });
   const problems = options.problems ?? [];
   const shed = { count: 0 };
+  const unauthorized: string[] = [];
   const app = createHttpServer({
     gateway,
     catalog,
@@ -96,8 +98,10 @@ function setup(options: { services?: string[]; problems?: string[]; limit?: numb
     maxBodyBytes: MAX_BODY_BYTES,
     readiness: () => problems,
     onShed: () => shed.count++,
+    tokens: options.tokens,
+    onUnauthorized: (why) => unauthorized.push(why),
   });
-  return { clock, catalog, aggregator, publisher, gateway, app, problems, shed };
+  return { clock, catalog, aggregator, publisher, gateway, app, problems, shed, unauthorized };
 }
 
 function postJson(app: FastifyInstance, body: unknown) {
@@ -378,6 +382,73 @@ describe('HTTP API', () => {
       expect(json).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.any(String) } });
       expect(json.error.message).toContain(field);
       expect(publisher.calls).toBe(0);
+    });
+  });
+
+  describe('bearer tokens (OPS_API_TOKENS_FILE) and security headers', () => {
+    const TOKEN = 'team-a-0123456789abcdef';
+    const tokens = ApiTokens.parse(`${TOKEN}\nold-team-0123456789 expires=2020-01-01T00:00:00Z\n`);
+    const withToken = (app: FastifyInstance, authorization?: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/requests',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        payload: JSON.stringify({ payload: { sku: 'A1' }, timeoutMs: 50 }),
+      });
+
+    it('refuses POST /requests without a token, with a wrong one and with an expired one: 401 with WWW-Authenticate, no chain asked', async () => {
+      const { app, publisher, unauthorized } = start({ tokens });
+      const missing = await withToken(app);
+      expect(missing.statusCode).toBe(401);
+      expect(missing.headers['www-authenticate']).toBe('Bearer realm="ops"');
+      expect(missing.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: expect.stringContaining('bearer token') } });
+      const wrong = await withToken(app, 'Bearer not-a-token-of-ops-at-all');
+      expect(wrong.statusCode).toBe(401);
+      expect(wrong.headers['www-authenticate']).toMatch(/^Bearer realm="ops", error="invalid_token"/);
+      const expired = await withToken(app, 'Bearer old-team-0123456789');
+      expect(expired.headers['www-authenticate']).toMatch(/error_description="the bearer token has expired"/);
+      expect(JSON.stringify([missing.body, wrong.body, expired.body])).not.toContain('not-a-token-of-ops-at-all');
+      expect(unauthorized).toEqual(['missing', 'invalid', 'expired']);
+      expect(publisher.calls).toBe(0);
+    });
+
+    it('lets a request with a valid token through to the gateway', async () => {
+      const { app, publisher, clock } = start({ tokens });
+      const answer = withToken(app, `Bearer ${TOKEN}`);
+      await publisher.waitForMessages(2); // broadcast to both chains
+      clock.advance(50); // no reply: the answer at the deadline
+      expect((await answer).statusCode).toBe(504);
+    });
+
+    it('answers 401 at the door to a client that writes its whole body first, and the connection serves on', async () => {
+      const { app, publisher } = start({ tokens });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const body = Buffer.alloc(2 * 1024 * 1024, 'x');
+      const answers = await exchange(port, [
+        Buffer.concat([
+          Buffer.from(`POST /requests HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`),
+          body,
+        ]),
+        Buffer.from('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n'),
+      ]);
+      expect(answers).toMatch(/^HTTP\/1\.1 401 [^]*www-authenticate: Bearer realm="ops"[^]*"code":"UNAUTHORIZED"[^]*HTTP\/1\.1 200 /i);
+      expect(publisher.calls).toBe(0);
+    });
+
+    it('sends headers fit for a JSON API on every answer, and a data-only content security policy outside /docs', async () => {
+      const { app } = start();
+      const health = await app.inject({ method: 'GET', url: '/healthz' });
+      expect(health.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      });
+      const docs = await app.inject({ method: 'GET', url: '/docs/json' });
+      expect(docs.headers['x-content-type-options']).toBe('nosniff');
+      expect(docs.headers['content-security-policy']).toBeUndefined();
     });
   });
 

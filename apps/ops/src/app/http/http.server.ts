@@ -8,7 +8,9 @@ import { Door } from './door';
 import { setErrorHandlers } from './error-handlers';
 import { registerOpenApi } from './openapi';
 import { registerRequestsRoute } from './requests.route';
+import { addSecurityHeaders } from './security-headers';
 import { registerStatusRoutes } from './status.routes';
+import type { ApiTokens, TokenCheck } from './api-tokens';
 
 /** Options of {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -23,6 +25,10 @@ export interface HttpServerOptions {
   beforeScrape?: () => void;
   /** Called for every request refused at the door because ops is at its admission limit. */
   onShed?: () => void;
+  /** The bearer tokens `POST /requests` needs (OPS_API_TOKENS_FILE); none: it is open. */
+  tokens?: ApiTokens | undefined;
+  /** Called for every request refused for its token. */
+  onUnauthorized?: (why: Exclude<TokenCheck, 'ok'>) => void;
 }
 
 /** How long an idle keep-alive connection stays open, ms (Fastify's default). */
@@ -33,7 +39,13 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const { gateway } = options;
   // Admission happens at the door, before Fastify sees the request (door.ts): a refusal there is a
   // few prepared bytes. Requests that do not come through a server (inject) are admitted in onRequest.
-  const door = new Door({ gate: gateway, onShed: options.onShed, maxBodyBytes: options.maxBodyBytes });
+  const door = new Door({
+    gate: gateway,
+    onShed: options.onShed,
+    maxBodyBytes: options.maxBodyBytes,
+    tokens: options.tokens,
+    onUnauthorized: options.onUnauthorized,
+  });
   const app = Fastify({
     serverFactory: (handler) => {
       const server = createServer((req, res) => {
@@ -54,6 +66,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   // Only JSON bodies are accepted: anything else is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
   setErrorHandlers(app);
+  addSecurityHeaders(app);
   registerOpenApi(app);
   // Routes in a plugin registered after the OpenAPI plugin, so it sees every one of them.
   void app.register(async (api) => {

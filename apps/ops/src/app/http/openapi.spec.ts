@@ -48,6 +48,7 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(document.paths['/requests']?.['post']?.responses ?? {}).sort()).toEqual([
       '200',
       '400',
+      '401',
       '404',
       '413',
       '415',

@@ -25,6 +25,11 @@ export function registerOpenApi(app: FastifyInstance): void {
         { name: 'discovery', description: 'what ops knows from etcd' },
         { name: 'operations', description: 'health, readiness, metrics' },
       ],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'one of the tokens of OPS_API_TOKENS_FILE, when it is set' },
+        },
+      },
     },
     transform: ({ schema, url }) => {
       if (!schema) return { schema, url };

@@ -55,10 +55,17 @@ const probe = {
 export const postRequestsSchema = {
   summary: 'Send a request to every registered chain service and get one aggregate',
   tags: ['requests'],
+  // Open unless ops is given bearer tokens (OPS_API_TOKENS_FILE): either no credentials, or a token.
+  security: [{}, { bearer: [] }],
   body: OPS_REQUEST_SCHEMA,
   'x-responses': {
     200: { description: 'complete, or partial (deadline passed or services left first)', ...aggregate },
     400: { description: 'the body is not JSON or breaks contract §3 (INVALID_REQUEST)', ...errorBody },
+    401: {
+      description:
+        'OPS_API_TOKENS_FILE is set and the bearer token is missing, unknown or expired (UNAUTHORIZED; WWW-Authenticate says which)',
+      ...errorBody,
+    },
     413: { description: 'the body is over OPS_MAX_BODY_BYTES (BODY_TOO_LARGE)', ...errorBody },
     415: { description: 'content-type is not application/json (UNSUPPORTED_MEDIA_TYPE)', ...errorBody },
     404: { ...gatewayError, description: '`services` names a chain service that is not registered (UNKNOWN_SERVICE); no chain was asked' },
