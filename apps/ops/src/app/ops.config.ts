@@ -11,6 +11,7 @@ import {
   type Env,
 } from '@gateway/messaging';
 import { API_TOKENS_VARIABLE, ApiTokens } from './http/api-tokens';
+import { HTTP_LIMITS_DEFAULTS as LIMITS, type HttpLimits } from './http/server-limits';
 
 /** Settings of the ops gateway (contract §6 plus its own). */
 export interface OpsConfig extends CommonConfig {
@@ -42,6 +43,10 @@ export interface OpsConfig extends CommonConfig {
   groupId: string;
   /** The bearer tokens `POST /requests` needs (OPS_API_TOKENS_FILE); none: it is open. */
   apiTokens: ApiTokens | undefined;
+  /** The operator endpoints' own listener (OPS_ADMIN_PORT, OPS_ADMIN_HOST default 127.0.0.1); none: on the public one. */
+  admin: { port: number; host: string } | undefined;
+  /** OPS_HTTP_HEADERS_TIMEOUT_MS, OPS_HTTP_REQUEST_TIMEOUT_MS, OPS_HTTP_MAX_HEADER_BYTES, OPS_HTTP_MAX_CONNECTIONS_PER_CLIENT. */
+  httpLimits: HttpLimits;
 }
 
 /** Reads the gateway's settings; throws a MessagingError naming the variable when one is malformed. */
@@ -73,5 +78,14 @@ export function readOpsConfig(env: Env = process.env): OpsConfig {
     leaseTtlSeconds: readInt(env, 'LEASE_TTL_SECONDS', 10, 2, 3600),
     groupId: readString(env, 'OPS_GROUP_ID', `${common.topicPrefix}ops`),
     apiTokens: env[API_TOKENS_VARIABLE] ? ApiTokens.readFile(env[API_TOKENS_VARIABLE]) : undefined,
+    admin: env['OPS_ADMIN_PORT']
+      ? { port: readInt(env, 'OPS_ADMIN_PORT', 0, 0, 65535), host: readString(env, 'OPS_ADMIN_HOST', '127.0.0.1') }
+      : undefined,
+    httpLimits: {
+      headersTimeoutMs: readInt(env, 'OPS_HTTP_HEADERS_TIMEOUT_MS', LIMITS.headersTimeoutMs, 1000, 600_000),
+      requestTimeoutMs: readInt(env, 'OPS_HTTP_REQUEST_TIMEOUT_MS', LIMITS.requestTimeoutMs, 1000, 3_600_000),
+      maxHeaderBytes: readInt(env, 'OPS_HTTP_MAX_HEADER_BYTES', LIMITS.maxHeaderBytes, 1024, 1024 * 1024),
+      maxConnectionsPerClient: readInt(env, 'OPS_HTTP_MAX_CONNECTIONS_PER_CLIENT', LIMITS.maxConnectionsPerClient, 0, 1_000_000),
+    },
   };
 }

@@ -36,6 +36,8 @@ export const OpsErrors = {
   NOT_FOUND: { code: 'NOT_FOUND', httpStatus: 404, answer: 'http' },
   /** The path has routes, but not for this method (`Allow` names those it has). */
   METHOD_NOT_ALLOWED: { code: 'METHOD_NOT_ALLOWED', httpStatus: 405, answer: 'http' },
+  /** More connections at once from one address than OPS_HTTP_MAX_CONNECTIONS_PER_CLIENT allows: answered, then closed. */
+  TOO_MANY_CONNECTIONS: { code: 'TOO_MANY_CONNECTIONS', httpStatus: 429, answer: 'http' },
   /** A request failed in a way ops did not foresee (the error is logged). */
   INTERNAL: { code: 'INTERNAL', httpStatus: 500, answer: 'http' },
 } as const satisfies Record<string, { readonly code: string; readonly httpStatus: number; readonly answer: 'gateway' | 'http' }>;

@@ -1,10 +1,9 @@
 import { ServiceCatalog } from '@gateway/discovery';
 import type { MessageConsumer, ScatterGatherAggregator } from '@gateway/messaging';
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Admission } from './admission/admission';
 import type { Gateway } from './gateway';
-import { createHttpServer } from './http/http.server';
+import { createHttpServer, type OpsHttp } from './http/http.server';
 import { createKafkaIngress, type IngressRequest } from './kafka-ingress';
 import { LoopDelayProbe } from './loop-delay';
 import type { OpsConfig } from './ops.config';
@@ -28,7 +27,7 @@ export class OpsRuntime {
   readonly aggregator: ScatterGatherAggregator;
   readonly admission: Admission;
   readonly gateway: Gateway;
-  readonly http: FastifyInstance;
+  readonly http: OpsHttp;
   private readonly loopDelay = new LoopDelayProbe();
   private readonly kafka: KafkaParts;
   private readonly topics: KnownTopics;
@@ -82,6 +81,8 @@ export class OpsRuntime {
       onShed: () => metrics.shed.inc({ source: 'http' }),
       tokens: config.apiTokens,
       onUnauthorized: (reason) => metrics.unauthorized.inc({ reason }),
+      adminListener: config.admin !== undefined,
+      limits: config.httpLimits,
     });
   }
 
@@ -111,7 +112,8 @@ export class OpsRuntime {
     await this.ingress.start();
     this.phase = 'started';
     await this.http.listen({ port: config.httpPort, host: config.httpHost, backlog: config.httpBacklog });
-    this.logger.info({ port: this.httpPort, instanceId: config.instanceId }, 'ops started');
+    const adminPort = await this.listenAdmin();
+    this.logger.info({ port: this.httpPort, adminPort, instanceId: config.instanceId }, 'ops started');
   }
 
   /** The port HTTP listens on (useful when configured as 0). */
@@ -135,12 +137,33 @@ export class OpsRuntime {
       await this.gateway.drained();
     }
     await this.http.close();
+    await this.closeAdmin();
     await this.replies.close();
     await this.kafka.publisher.close();
     await this.discovery.catalogSync.close();
     this.discovery.etcd.close();
     this.loopDelay.stop();
     this.logger.info('ops stopped');
+  }
+
+  /** Starts the operator endpoints' own listener, if configured; resolves with its port. */
+  private async listenAdmin(): Promise<number | undefined> {
+    const server = this.http.adminServer;
+    const admin = this.config.admin;
+    if (!server || !admin) return undefined;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(admin.port, admin.host, () => resolve());
+    });
+    const address = server.address();
+    return typeof address === 'object' && address ? address.port : admin.port;
+  }
+
+  private async closeAdmin(): Promise<void> {
+    const server = this.http.adminServer;
+    if (!server?.listening) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   private updateGauges(): void {

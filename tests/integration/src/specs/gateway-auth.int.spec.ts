@@ -9,9 +9,9 @@ const folder = mkdtempSync(join(tmpdir(), 'ops-tokens-'));
 const tokensFile = join(folder, 'tokens');
 writeFileSync(tokensFile, `# the integration test's tokens\n${TOKEN}\nit-old-0123456789abcdef expires=2020-01-01T00:00:00Z\n`);
 
-/** ops with bearer tokens (OPS_API_TOKENS_FILE), on the real services, Kafka and etcd. */
-describe('a guarded gateway: POST /requests needs one of the bearer tokens', () => {
-  const system = new System({ env: { OPS_API_TOKENS_FILE: tokensFile } });
+/** ops with bearer tokens (OPS_API_TOKENS_FILE) and an operator listener (OPS_ADMIN_PORT), on the real services, Kafka and etcd. */
+describe('a guarded gateway: POST /requests needs one of the bearer tokens; operator endpoints on their own listener', () => {
+  const system = new System({ env: { OPS_API_TOKENS_FILE: tokensFile, OPS_ADMIN_PORT: '0' } });
 
   beforeAll(() => system.start(), 120_000);
   afterAll(() => system.stop());
@@ -39,13 +39,20 @@ describe('a guarded gateway: POST /requests needs one of the bearer tokens', () 
     expect(unknown.headers.get('www-authenticate')).toContain('error="invalid_token"');
     const expired = await post('Bearer it-old-0123456789abcdef');
     expect(expired.headers.get('www-authenticate')).toContain('the bearer token has expired');
-    const metrics = await (await fetch(`${system.opsUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${system.adminUrl}/metrics`)).text();
     expect(metrics).toMatch(/ops_requests_unauthorized_total\{reason="missing"\} 1/);
     expect(metrics).toMatch(/ops_requests_unauthorized_total\{reason="expired"\} 1/);
   });
 
-  it('leaves the operator endpoints open', async () => {
+  it('serves the operator endpoints on the loopback admin listener, not on the public one; the probes on both', async () => {
+    expect(system.ops.find((l) => l.msg === 'ops started')?.['adminPort']).toEqual(expect.any(Number));
+    const admin = system.adminUrl;
+    expect(admin).not.toBe(system.opsUrl);
+    expect((await fetch(`${admin}/metrics`)).status).toBe(200);
+    expect((await fetch(`${admin}/services`)).status).toBe(200);
+    expect((await fetch(`${system.opsUrl}/metrics`)).status).toBe(404);
     expect((await fetch(`${system.opsUrl}/readyz`)).status).toBe(200);
+    expect((await fetch(`${admin}/readyz`)).status).toBe(200);
   });
 
   it('does not start with a tokens file it cannot read: exit 2, the variable named', () => {

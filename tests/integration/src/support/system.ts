@@ -30,6 +30,8 @@ export class System {
   /** Every ops instance started, with its URL (the latest is also `ops` / `opsUrl`). */
   readonly opsInstances: Array<{ process: ServiceProcess; url: string }> = [];
   opsUrl = '';
+  /** Where the operator endpoints of the latest ops are: its admin listener (OPS_ADMIN_PORT), or `opsUrl`. */
+  adminUrl = '';
   readonly env: Record<string, string>;
   readonly prefix: string;
   /** This system's topics: contract §2's names behind a prefix of its own. */
@@ -73,6 +75,8 @@ export class System {
     await waitFor('ops to be ready', async () => (await fetch(`${url}/readyz`)).status === 200, 30_000);
     this.ops = ops;
     this.opsUrl = url;
+    const adminPort = ops.find((l) => l.msg === 'ops started')?.['adminPort'];
+    this.adminUrl = adminPort === undefined ? url : `http://127.0.0.1:${String(adminPort)}`;
     this.opsInstances.push({ process: ops, url });
     return { process: ops, url };
   }
@@ -87,7 +91,7 @@ export class System {
 
   /** The chain names ops currently lists. */
   async serviceNames(): Promise<string[]> {
-    const body = (await (await fetch(`${this.opsUrl}/services`)).json()) as ServicesBody;
+    const body = (await (await fetch(`${this.adminUrl}/services`)).json()) as ServicesBody;
     return body.services
       .filter((s) => s.kind === 'chain')
       .map((s) => s.name)

@@ -138,7 +138,7 @@ const UNAUTHORIZED_REASONS: Readonly<Record<Exclude<TokenCheck, 'ok'>, string>> 
 };
 
 /** `/requests`, with or without a query string (how the framework routes it too). */
-function isRequestsPath(url: string | undefined): boolean {
+export function isRequestsPath(url: string | undefined): boolean {
   if (!url?.startsWith('/requests')) return false;
   return url.length === 9 || url.charCodeAt(9) === 63; // '?'
 }

@@ -11,6 +11,7 @@ import { OpsMetrics } from '../ops.metrics';
 import { FakeClock, InMemoryPublisher } from '@gateway/messaging/testing';
 import { ApiTokens } from './api-tokens';
 import { createHttpServer } from './http.server';
+import type { HttpLimits } from './server-limits';
 
 const MAX_BODY_BYTES = 1024;
 
@@ -68,7 +69,16 @@ function ok(uid: string, service: string, result: unknown = { from: service }): 
   return { uid, service, ok: true, result };
 }
 
-function setup(options: { services?: string[]; problems?: string[]; limit?: number; tokens?: ApiTokens } = {}) {
+function setup(
+  options: {
+    services?: string[];
+    problems?: string[];
+    limit?: number;
+    tokens?: ApiTokens;
+    adminListener?: boolean;
+    limits?: Partial<HttpLimits>;
+  } = {},
+) {
   const clock = new FakeClock();
   const catalog = new ServiceCatalog();
   for (const name of options.services ?? ['chain1', 'chain2'])
@@ -100,6 +110,8 @@ function setup(options: { services?: string[]; problems?: string[]; limit?: numb
     onShed: () => shed.count++,
     tokens: options.tokens,
     onUnauthorized: (why) => unauthorized.push(why),
+    adminListener: options.adminListener,
+    limits: options.limits,
   });
   return { clock, catalog, aggregator, publisher, gateway, app, problems, shed, unauthorized };
 }
@@ -449,6 +461,60 @@ describe('HTTP API', () => {
       const docs = await app.inject({ method: 'GET', url: '/docs/json' });
       expect(docs.headers['x-content-type-options']).toBe('nosniff');
       expect(docs.headers['content-security-policy']).toBeUndefined();
+    });
+  });
+
+  describe('listeners and limits', () => {
+    const listen = async (a: FastifyInstance): Promise<number> => {
+      await a.listen({ port: 0, host: '127.0.0.1' });
+      return (a.server.address() as AddressInfo).port;
+    };
+
+    it('serves the operator endpoints on their own listener only, when asked, and the API on the public one only', async () => {
+      const { app } = start({ adminListener: true });
+      const port = await listen(app);
+      const admin = app.adminServer;
+      await new Promise<void>((resolve) => admin?.listen(0, '127.0.0.1', () => resolve()));
+      const adminPort = (admin?.address() as AddressInfo).port;
+      const agent = new Agent({ keepAlive: false });
+      try {
+        expect((await send(port, agent, undefined, 'GET', '/metrics')).status).toBe(404);
+        expect((await send(port, agent, undefined, 'GET', '/services')).body).toContain('NOT_FOUND');
+        expect((await send(port, agent, undefined, 'GET', '/healthz')).status).toBe(200);
+        expect((await send(adminPort, agent, undefined, 'GET', '/metrics')).status).toBe(200);
+        expect((await send(adminPort, agent, undefined, 'GET', '/docs/json')).status).toBe(200);
+        expect((await send(adminPort, agent, undefined, 'GET', '/readyz')).status).toBe(200);
+        expect((await send(adminPort, agent, '{"payload":1}', 'POST', '/requests')).status).toBe(404);
+      } finally {
+        admin?.closeAllConnections();
+        await new Promise((resolve) => admin?.close(resolve));
+      }
+    });
+
+    it('answers 408 to a client whose headers do not arrive in time (slowloris), and 431 to headers over the limit', async () => {
+      const { app } = start({ limits: { headersTimeoutMs: 300, maxHeaderBytes: 2048 } });
+      const port = await listen(app);
+      const started = Date.now();
+      const slow = await exchange(port, [Buffer.from('POST /requests HTTP/1.1\r\nhost: x\r\n')]);
+      expect(slow).toMatch(/^HTTP\/1\.1 408 /);
+      expect(Date.now() - started).toBeLessThan(2500);
+      const huge = await exchange(port, [Buffer.from(`GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ${'y'.repeat(4096)}\r\n\r\n`)]);
+      expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    });
+
+    it('refuses a connection over the per-client limit with 429 TOO_MANY_CONNECTIONS, and takes one again once another closed', async () => {
+      const { app } = start({ limits: { maxConnectionsPerClient: 2 } });
+      const port = await listen(app);
+      const open = [connect(port, '127.0.0.1'), connect(port, '127.0.0.1')];
+      await Promise.all(open.map((socket) => new Promise((resolve) => socket.once('connect', resolve))));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const third = await exchange(port, [Buffer.from('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n')]);
+      expect(third).toMatch(/^HTTP\/1\.1 429 [^]*"code":"TOO_MANY_CONNECTIONS"/);
+      open[0]?.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const again = await exchange(port, [Buffer.from('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n')]);
+      expect(again).toMatch(/^HTTP\/1\.1 200 /);
+      open[1]?.destroy();
     });
   });
 

@@ -1,10 +1,14 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ServiceCatalog } from '@gateway/discovery';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Gateway } from '../gateway';
 import type { OpsMetrics } from '../ops.metrics';
-import { Door } from './door';
+import { Door, isRequestsPath } from './door';
+import { errorBody } from './http.errors';
+import { OpsErrors } from '../ops.errors';
+import { applyLimits, HTTP_LIMITS_DEFAULTS, type HttpLimits } from './server-limits';
+import { SECURITY_HEADERS } from './security-headers';
 import { setErrorHandlers } from './error-handlers';
 import { registerOpenApi } from './openapi';
 import { registerRequestsRoute } from './requests.route';
@@ -29,13 +33,26 @@ export interface HttpServerOptions {
   tokens?: ApiTokens | undefined;
   /** Called for every request refused for its token. */
   onUnauthorized?: (why: Exclude<TokenCheck, 'ok'>) => void;
+  /**
+   * Serve the operator endpoints (`/services`, `/metrics`, `/docs`) on a listener of their own,
+   * {@link OpsHttp.adminServer} (OPS_ADMIN_PORT), and no longer on the public one.
+   */
+  adminListener?: boolean;
+  /** Limits on what one client may take (defaults: {@link HTTP_LIMITS_DEFAULTS}). */
+  limits?: Partial<HttpLimits>;
 }
+
+/** ops' HTTP API, and the operator listener when it has one of its own. */
+export type OpsHttp = FastifyInstance & { adminServer?: Server };
+
+/** The paths only the operator listener serves, when there is one. */
+const OPERATOR_PATHS = /^\/(services|metrics|docs)(\/|\?|$)/;
 
 /** How long an idle keep-alive connection stays open, ms (Fastify's default). */
 export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
-/** The HTTP API of contract §4. */
-export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+/** The HTTP API of contract §4 (with the operator endpoints on a listener of their own if asked). */
+export function createHttpServer(options: HttpServerOptions): OpsHttp {
   const { gateway } = options;
   // Admission happens at the door, before Fastify sees the request (door.ts): a refusal there is a
   // few prepared bytes. Requests that do not come through a server (inject) are admitted in onRequest.
@@ -46,14 +63,17 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     tokens: options.tokens,
     onUnauthorized: options.onUnauthorized,
   });
+  const limits = { ...HTTP_LIMITS_DEFAULTS, ...options.limits };
+  const separate = options.adminListener ?? false;
+  let adminServer: Server | undefined;
   const app = Fastify({
     serverFactory: (handler) => {
-      const server = createServer((req, res) => {
-        if (!door.enter(req, res)) handler(req, res);
+      const server = listener(limits, (req, res) => {
+        if (separate && OPERATOR_PATHS.test(req.url ?? '')) notFound(res);
+        else if (!door.enter(req, res)) handler(req, res);
       });
-      // Fastify's own keep-alive for a server it makes (Node's default, 5 s, closes idle client
-      // connections so soon that a client reusing one as it closes sees ECONNRESET).
-      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      // The operator listener hands the same routes to Fastify, all but the API itself.
+      if (separate) adminServer = listener(limits, (req, res) => (isRequestsPath(req.url) ? notFound(res) : handler(req, res)));
       return server;
     },
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino's extra generic parameters.
@@ -73,5 +93,30 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     registerRequestsRoute(api, gateway, door);
     registerStatusRoutes(api, options);
   });
-  return app;
+  return Object.assign(app, { adminServer });
+}
+
+/** An HTTP listener with ops' limits and keep-alive. */
+function listener(limits: HttpLimits, handle: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  // Time limits are checked every second (Node's default is every 30 s, which would let a slow
+  // client hold a connection for up to half a minute past its limit).
+  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: 1000 }, handle);
+  // Fastify's own keep-alive for a server it makes (Node's default, 5 s, closes idle client
+  // connections so soon that a client reusing one as it closes sees ECONNRESET).
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  applyLimits(server, limits);
+  return server;
+}
+
+let notFoundBody: Buffer | undefined;
+
+/** A path this listener does not serve: the 404 any unknown path gets, from prepared bytes. */
+function notFound(res: ServerResponse): void {
+  notFoundBody ??= Buffer.from(JSON.stringify(errorBody(OpsErrors.NOT_FOUND.code, 'no such path on this listener')));
+  res.writeHead(OpsErrors.NOT_FOUND.httpStatus, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': notFoundBody.length,
+    ...SECURITY_HEADERS,
+  });
+  res.end(notFoundBody);
 }
