@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import {
+  MessagingError,
+  MessagingErrorCodes,
   readChoice,
   readCommonConfig,
   readInt,
@@ -12,6 +15,7 @@ import {
 } from '@gateway/messaging';
 import { API_TOKENS_VARIABLE, ApiTokens } from './http/api-tokens';
 import { HTTP_LIMITS_DEFAULTS as LIMITS, type HttpLimits } from './http/server-limits';
+import type { TlsFiles } from './http/http.server';
 
 /** Settings of the ops gateway (contract §6 plus its own). */
 export interface OpsConfig extends CommonConfig {
@@ -47,6 +51,8 @@ export interface OpsConfig extends CommonConfig {
   admin: { port: number; host: string } | undefined;
   /** OPS_HTTP_HEADERS_TIMEOUT_MS, OPS_HTTP_REQUEST_TIMEOUT_MS, OPS_HTTP_MAX_HEADER_BYTES, OPS_HTTP_MAX_CONNECTIONS_PER_CLIENT. */
   httpLimits: HttpLimits;
+  /** HTTPS (OPS_TLS_CERT_FILE and OPS_TLS_KEY_FILE, PEM, both or neither); none: HTTP. */
+  tls: TlsFiles | undefined;
 }
 
 /** Reads the gateway's settings; throws a MessagingError naming the variable when one is malformed. */
@@ -87,5 +93,27 @@ export function readOpsConfig(env: Env = process.env): OpsConfig {
       maxHeaderBytes: readInt(env, 'OPS_HTTP_MAX_HEADER_BYTES', LIMITS.maxHeaderBytes, 1024, 1024 * 1024),
       maxConnectionsPerClient: readInt(env, 'OPS_HTTP_MAX_CONNECTIONS_PER_CLIENT', LIMITS.maxConnectionsPerClient, 0, 1_000_000),
     },
+    tls: readTlsFiles(env),
   };
+}
+
+/** OPS_TLS_CERT_FILE and OPS_TLS_KEY_FILE, read now, so that a bad one stops ops at start naming it. */
+function readTlsFiles(env: Env): TlsFiles | undefined {
+  const certFile = env['OPS_TLS_CERT_FILE'];
+  const keyFile = env['OPS_TLS_KEY_FILE'];
+  if (!certFile && !keyFile) return undefined;
+  const invalid = (variable: string, why: string) =>
+    new MessagingError(MessagingErrorCodes.CONFIG_INVALID, `${variable}: ${why}`, { variable });
+  if (!certFile) throw invalid('OPS_TLS_CERT_FILE', 'is needed with OPS_TLS_KEY_FILE');
+  if (!keyFile) throw invalid('OPS_TLS_KEY_FILE', 'is needed with OPS_TLS_CERT_FILE');
+  const read = (variable: string, file: string): Buffer => {
+    try {
+      const pem = readFileSync(file);
+      if (!pem.includes('-----BEGIN ')) throw new Error('not a PEM file');
+      return pem;
+    } catch (error) {
+      throw invalid(variable, `cannot use ${file}: ${(error as Error).message}`);
+    }
+  };
+  return { cert: read('OPS_TLS_CERT_FILE', certFile), key: read('OPS_TLS_KEY_FILE', keyFile) };
 }

@@ -83,6 +83,7 @@ export class OpsRuntime {
       onUnauthorized: (reason) => metrics.unauthorized.inc({ reason }),
       adminListener: config.admin !== undefined,
       limits: config.httpLimits,
+      tls: config.tls,
     });
   }
 

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { ServiceCatalog } from '@gateway/discovery';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -40,6 +41,14 @@ export interface HttpServerOptions {
   adminListener?: boolean;
   /** Limits on what one client may take (defaults: {@link HTTP_LIMITS_DEFAULTS}). */
   limits?: Partial<HttpLimits>;
+  /** HTTPS with this certificate chain and key, PEM (OPS_TLS_CERT_FILE, OPS_TLS_KEY_FILE); none: HTTP. */
+  tls?: TlsFiles | undefined;
+}
+
+/** A certificate chain and its private key, PEM. */
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
 }
 
 /** ops' HTTP API, and the operator listener when it has one of its own. */
@@ -68,12 +77,13 @@ export function createHttpServer(options: HttpServerOptions): OpsHttp {
   let adminServer: Server | undefined;
   const app = Fastify({
     serverFactory: (handler) => {
-      const server = listener(limits, (req, res) => {
+      const server = listener(limits, options.tls, (req, res) => {
         if (separate && OPERATOR_PATHS.test(req.url ?? '')) notFound(res);
         else if (!door.enter(req, res)) handler(req, res);
       });
       // The operator listener hands the same routes to Fastify, all but the API itself.
-      if (separate) adminServer = listener(limits, (req, res) => (isRequestsPath(req.url) ? notFound(res) : handler(req, res)));
+      if (separate)
+        adminServer = listener(limits, options.tls, (req, res) => (isRequestsPath(req.url) ? notFound(res) : handler(req, res)));
       return server;
     },
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino's extra generic parameters.
@@ -96,11 +106,13 @@ export function createHttpServer(options: HttpServerOptions): OpsHttp {
   return Object.assign(app, { adminServer });
 }
 
-/** An HTTP listener with ops' limits and keep-alive. */
-function listener(limits: HttpLimits, handle: (req: IncomingMessage, res: ServerResponse) => void): Server {
+/** An HTTP (or, with `tls`, HTTPS) listener with ops' limits and keep-alive. */
+function listener(limits: HttpLimits, tls: TlsFiles | undefined, handle: (req: IncomingMessage, res: ServerResponse) => void): Server {
   // Time limits are checked every second (Node's default is every 30 s, which would let a slow
   // client hold a connection for up to half a minute past its limit).
-  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: 1000 }, handle);
+  const settings = { maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: 1000 };
+  // An https.Server is an http.Server that speaks TLS first: the same requests, limits and door.
+  const server: Server = tls ? createTlsServer({ ...settings, cert: tls.cert, key: tls.key }, handle) : createServer(settings, handle);
   // Fastify's own keep-alive for a server it makes (Node's default, 5 s, closes idle client
   // connections so soon that a client reusing one as it closes sees ECONNRESET).
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;

@@ -1,34 +1,13 @@
-import { ServiceCatalog } from '@gateway/discovery';
-import { OPS_REQUEST_SCHEMA, ScatterGatherAggregator } from '@gateway/messaging';
-import { InMemoryPublisher } from '@gateway/messaging/testing';
+import { OPS_REQUEST_SCHEMA } from '@gateway/messaging';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
-import { Admission, FixedLimit } from '../admission/admission';
-import { Gateway } from '../gateway';
-import { OpsMetrics } from '../ops.metrics';
-import { createHttpServer } from './http.server';
+import { bareHttpServer } from './http.server.fixture';
 
 /** The committed OpenAPI document; `UPDATE_OPENAPI=1 npx nx test ops` writes it anew. */
 const COMMITTED = join(__dirname, '../../../../../docs/openapi.json');
 
-function server() {
-  const catalog = new ServiceCatalog();
-  const logger = pino({ level: 'silent' });
-  const gateway = new Gateway({
-    catalog,
-    aggregator: new ScatterGatherAggregator(),
-    publisher: new InMemoryPublisher(),
-    logger,
-    replyTopic: 'ops.resp',
-    defaultTimeoutMs: 2000,
-    admission: new Admission({ limit: new FixedLimit(10) }),
-  });
-  return createHttpServer({ gateway, catalog, metrics: new OpsMetrics(), logger, maxBodyBytes: 1024, readiness: () => [] });
-}
-
 describe('the OpenAPI document', () => {
-  const app = server();
+  const app = bareHttpServer();
   let document: {
     paths: Record<
       string,
