@@ -4,7 +4,7 @@ import { CROWD_CONNECTIONS, type CrowdConnections } from './crowd/crowd-target';
 export type PhaseName = 'http' | 'kafka' | 'crowd' | 'floor';
 /** Every phase, in the order they run. */
 export const ALL_PHASES: readonly PhaseName[] = ['http', 'kafka', 'crowd', 'floor'];
-/** Kafka clients the services (KAFKA_CLIENT) and the floor are measured on: kafkajs and @platformatic/kafka 1.x. */
+/** Kafka clients the services (KAFKA_CLIENT) and the floor are measured on: kafkajs and @platformatic/kafka. */
 export type KafkaClientName = 'kafkajs' | 'platformatic';
 export const ALL_KAFKA_CLIENTS: readonly KafkaClientName[] = ['kafkajs', 'platformatic'];
 

@@ -2,7 +2,7 @@ import { Consumer, Producer, stringDeserializer } from '@platformatic/kafka';
 import { baseOptions, CONSUME_OPTIONS, producerOptions, reportError, TurnProducer } from '../kafka/platformatic-common';
 
 /**
- * The echo service of the floor on @platformatic/kafka 1.x, run as a process of its own
+ * The echo service of the floor on @platformatic/kafka, run as a process of its own
  * (`main.cjs echo-platformatic <topic> <group>`): consumes `topic` through a `consume()` stream and
  * produces every message unchanged (key, value) to the topic of its `reply-to` header —
  * everything that arrived in one event-loop turn (one fetch response) as one `send`.

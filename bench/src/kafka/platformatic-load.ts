@@ -3,7 +3,7 @@ import type { KafkaLoadClient, LoadHandlers, LoadMessage } from './load-client';
 import { baseOptions, CONSUME_OPTIONS, producerOptions, reportError, TurnProducer } from './platformatic-common';
 
 /**
- * The load side on @platformatic/kafka 1.x: a `TurnProducer` (one `send` per turn, acks
+ * The load side on @platformatic/kafka: a `TurnProducer` (one `send` per turn, acks
  * all) and a reply consumer (`consume()` stream, a group of its own, every partition in one fetch).
  */
 export class PlatformaticLoadClient implements KafkaLoadClient {
