@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import {
-  MessagingError,
-  MessagingErrorCodes,
+  invalidSetting,
   readChoice,
   readCommonConfig,
+  readFileNamed,
   readInt,
   readNumber,
   readString,
@@ -13,7 +12,7 @@ import {
   type CommonConfig,
   type Env,
 } from '@gateway/messaging';
-import { API_TOKENS_VARIABLE, ApiTokens } from './http/api-tokens';
+import { readApiTokens, type ApiTokens } from './http/api-tokens';
 import { HTTP_LIMITS_DEFAULTS as LIMITS, type HttpLimits } from './http/server-limits';
 import type { TlsFiles } from './http/http.server';
 
@@ -83,7 +82,7 @@ export function readOpsConfig(env: Env = process.env): OpsConfig {
     instanceId: readString(env, 'INSTANCE_ID', `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`),
     leaseTtlSeconds: readInt(env, 'LEASE_TTL_SECONDS', 10, 2, 3600),
     groupId: readString(env, 'OPS_GROUP_ID', `${common.topicPrefix}ops`),
-    apiTokens: env[API_TOKENS_VARIABLE] ? ApiTokens.readFile(env[API_TOKENS_VARIABLE]) : undefined,
+    apiTokens: readApiTokens(env),
     admin: env['OPS_ADMIN_PORT']
       ? { port: readInt(env, 'OPS_ADMIN_PORT', 0, 0, 65535), host: readString(env, 'OPS_ADMIN_HOST', '127.0.0.1') }
       : undefined,
@@ -99,21 +98,16 @@ export function readOpsConfig(env: Env = process.env): OpsConfig {
 
 /** OPS_TLS_CERT_FILE and OPS_TLS_KEY_FILE, read now, so that a bad one stops ops at start naming it. */
 function readTlsFiles(env: Env): TlsFiles | undefined {
-  const certFile = env['OPS_TLS_CERT_FILE'];
-  const keyFile = env['OPS_TLS_KEY_FILE'];
-  if (!certFile && !keyFile) return undefined;
-  const invalid = (variable: string, why: string) =>
-    new MessagingError(MessagingErrorCodes.CONFIG_INVALID, `${variable}: ${why}`, { variable });
-  if (!certFile) throw invalid('OPS_TLS_CERT_FILE', 'is needed with OPS_TLS_KEY_FILE');
-  if (!keyFile) throw invalid('OPS_TLS_KEY_FILE', 'is needed with OPS_TLS_CERT_FILE');
-  const read = (variable: string, file: string): Buffer => {
-    try {
-      const pem = readFileSync(file);
-      if (!pem.includes('-----BEGIN ')) throw new Error('not a PEM file');
-      return pem;
-    } catch (error) {
-      throw invalid(variable, `cannot use ${file}: ${(error as Error).message}`);
-    }
-  };
-  return { cert: read('OPS_TLS_CERT_FILE', certFile), key: read('OPS_TLS_KEY_FILE', keyFile) };
+  const cert = readPem(env, 'OPS_TLS_CERT_FILE');
+  const key = readPem(env, 'OPS_TLS_KEY_FILE');
+  if (!cert && !key) return undefined;
+  if (!cert) throw invalidSetting('OPS_TLS_CERT_FILE', 'is needed with OPS_TLS_KEY_FILE');
+  if (!key) throw invalidSetting('OPS_TLS_KEY_FILE', 'is needed with OPS_TLS_CERT_FILE');
+  return { cert, key };
+}
+
+function readPem(env: Env, variable: string): Buffer | undefined {
+  const file = readFileNamed(env, variable);
+  if (file && !file.content.includes('-----BEGIN ')) throw invalidSetting(variable, `cannot use ${file.path}: not a PEM file`);
+  return file?.content;
 }

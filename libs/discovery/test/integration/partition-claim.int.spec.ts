@@ -8,7 +8,7 @@ describe('PartitionClaim against etcd', () => {
   const claims: PartitionClaim[] = [];
 
   function claim(owner: string, partitions = 3): PartitionClaim {
-    const c = new PartitionClaim({ client, prefix, partitions, owner, ttlSeconds: 3, logger: testLogger(), retryMs: 200 });
+    const c = new PartitionClaim({ client, prefix, partitions, owner, ttlSeconds: 3, logger: testLogger(), maxBackoffMs: 200 });
     claims.push(c);
     return c;
   }

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiTokens } from './api-tokens';
+import { ApiTokens, readApiTokens } from './api-tokens';
 
 describe('ApiTokens (OPS_API_TOKENS_FILE)', () => {
   const tokens = ApiTokens.parse(
@@ -24,12 +24,15 @@ describe('ApiTokens (OPS_API_TOKENS_FILE)', () => {
     expect(() => ApiTokens.parse('short')).toThrow(/^OPS_API_TOKENS_FILE: line 1: a token has at least 16 characters$/);
     expect(() => ApiTokens.parse('# nothing\n\n')).toThrow(/OPS_API_TOKENS_FILE: the file holds no token/);
     expect(() => ApiTokens.parse('team-c-0123456789abcdef expires=soon')).toThrow(/line 1: "expires=soon" is not expires=<ISO 8601 time>/);
-    expect(() => ApiTokens.readFile('/nonexistent/tokens')).toThrow(/OPS_API_TOKENS_FILE: cannot read \/nonexistent\/tokens/);
+    expect(() => readApiTokens({ OPS_API_TOKENS_FILE: '/nonexistent/tokens' })).toThrow(
+      /OPS_API_TOKENS_FILE: cannot read \/nonexistent\/tokens/,
+    );
   });
 
   it('reads the file', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'tokens-')), 'tokens');
     writeFileSync(file, 'from-a-file-0123456789\n');
-    expect(ApiTokens.readFile(file).check('Bearer from-a-file-0123456789')).toBe('ok');
+    expect(readApiTokens({ OPS_API_TOKENS_FILE: file })?.check('Bearer from-a-file-0123456789')).toBe('ok');
+    expect(readApiTokens({})).toBeUndefined();
   });
 });

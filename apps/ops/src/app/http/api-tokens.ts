@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { MessagingError, MessagingErrorCodes } from '@gateway/messaging';
+import { invalidSetting, readFileNamed, type Env } from '@gateway/messaging';
 
 /** What a request's `authorization` header is worth. */
 export type TokenCheck = 'ok' | 'missing' | 'invalid' | 'expired';
@@ -30,10 +29,7 @@ export class ApiTokens {
       const line = raw.replace(/#.*/, '').trim();
       if (!line) return;
       const [secret, ...rest] = line.split(/\s+/);
-      const invalid = (why: string) =>
-        new MessagingError(MessagingErrorCodes.CONFIG_INVALID, `${API_TOKENS_VARIABLE}: line ${index + 1}: ${why}`, {
-          variable: API_TOKENS_VARIABLE,
-        });
+      const invalid = (why: string) => invalidSetting(API_TOKENS_VARIABLE, `line ${index + 1}: ${why}`);
       if (!secret || secret.length < 16) throw invalid('a token has at least 16 characters');
       let expires: number | undefined;
       for (const option of rest) {
@@ -43,26 +39,8 @@ export class ApiTokens {
       }
       tokens.push({ digest: digestOf(secret), expires });
     });
-    if (tokens.length === 0)
-      throw new MessagingError(MessagingErrorCodes.CONFIG_INVALID, `${API_TOKENS_VARIABLE}: the file holds no token`);
+    if (tokens.length === 0) throw invalidSetting(API_TOKENS_VARIABLE, 'the file holds no token');
     return new ApiTokens(tokens);
-  }
-
-  /** Reads and parses the file `path` names. */
-  static readFile(path: string): ApiTokens {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new MessagingError(
-        MessagingErrorCodes.CONFIG_INVALID,
-        `${API_TOKENS_VARIABLE}: cannot read ${path}: ${(error as Error).message}`,
-        {
-          variable: API_TOKENS_VARIABLE,
-        },
-      );
-    }
-    return ApiTokens.parse(text);
   }
 
   /** Checks an `authorization` header (`Bearer <token>`). */
@@ -76,6 +54,12 @@ export class ApiTokens {
     if (!found) return 'invalid';
     return found.expires !== undefined && now >= found.expires ? 'expired' : 'ok';
   }
+}
+
+/** The tokens of the file OPS_API_TOKENS_FILE names, or undefined when it is unset (`POST /requests` is open). */
+export function readApiTokens(env: Env): ApiTokens | undefined {
+  const file = readFileNamed(env, API_TOKENS_VARIABLE);
+  return file && ApiTokens.parse(file.content.toString('utf8'));
 }
 
 function digestOf(secret: string): Buffer {

@@ -108,9 +108,7 @@ export class Door {
     const check = tokens.check(req.headers.authorization);
     if (check === 'ok') return true;
     this.options.onUnauthorized?.(check);
-    const why = UNAUTHORIZED_REASONS[check];
-    const challenge = check === 'missing' ? 'Bearer realm="ops"' : `Bearer realm="ops", error="invalid_token", error_description="${why}"`;
-    const body = Buffer.from(JSON.stringify(errorBody(OpsErrors.UNAUTHORIZED.code, why)));
+    const { body, challenge } = UNAUTHORIZED[check];
     refuseAndDrain(req, res, OpsErrors.UNAUTHORIZED.httpStatus, body, { 'www-authenticate': challenge });
     return false;
   }
@@ -137,6 +135,17 @@ const UNAUTHORIZED_REASONS: Readonly<Record<Exclude<TokenCheck, 'ok'>, string>> 
   expired: 'the bearer token has expired',
 };
 
+/** The 401 of each reason, prepared once like the door's other refusals: its body and its `WWW-Authenticate`. */
+const UNAUTHORIZED = Object.fromEntries(
+  Object.entries(UNAUTHORIZED_REASONS).map(([check, why]) => [
+    check,
+    {
+      body: Buffer.from(JSON.stringify(errorBody(OpsErrors.UNAUTHORIZED.code, why))),
+      challenge: check === 'missing' ? 'Bearer realm="ops"' : `Bearer realm="ops", error="invalid_token", error_description="${why}"`,
+    },
+  ]),
+) as Record<Exclude<TokenCheck, 'ok'>, { body: Buffer; challenge: string }>;
+
 /** `/requests`, with or without a query string (how the framework routes it too). */
 export function isRequestsPath(url: string | undefined): boolean {
   if (!url?.startsWith('/requests')) return false;
@@ -147,7 +156,7 @@ export function isRequestsPath(url: string | undefined): boolean {
  * A refusal from prepared bytes. The connection is kept open: the unread body is discarded by the
  * server once the answer is sent, so a client that retries reuses it instead of opening another.
  */
-function refuse(res: ServerResponse, status: number, body: Buffer, retryAfter: boolean, extra: Record<string, string> = {}): void {
+export function refuse(res: ServerResponse, status: number, body: Buffer, retryAfter: boolean, extra: Record<string, string> = {}): void {
   const headers: Record<string, string | number> = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': body.length,

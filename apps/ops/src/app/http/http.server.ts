@@ -5,11 +5,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Gateway } from '../gateway';
 import type { OpsMetrics } from '../ops.metrics';
-import { Door, isRequestsPath } from './door';
+import { Door, isRequestsPath, refuse } from './door';
 import { errorBody } from './http.errors';
 import { OpsErrors } from '../ops.errors';
 import { applyLimits, HTTP_LIMITS_DEFAULTS, type HttpLimits } from './server-limits';
-import { SECURITY_HEADERS } from './security-headers';
 import { setErrorHandlers } from './error-handlers';
 import { registerOpenApi } from './openapi';
 import { registerRequestsRoute } from './requests.route';
@@ -125,10 +124,5 @@ let notFoundBody: Buffer | undefined;
 /** A path this listener does not serve: the 404 any unknown path gets, from prepared bytes. */
 function notFound(res: ServerResponse): void {
   notFoundBody ??= Buffer.from(JSON.stringify(errorBody(OpsErrors.NOT_FOUND.code, 'no such path on this listener')));
-  res.writeHead(OpsErrors.NOT_FOUND.httpStatus, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': notFoundBody.length,
-    ...SECURITY_HEADERS,
-  });
-  res.end(notFoundBody);
+  refuse(res, OpsErrors.NOT_FOUND.httpStatus, notFoundBody, false);
 }

@@ -40,7 +40,7 @@ describe('options checked up front', () => {
     expect(() => new PartitionClaim({ ...claim, ttlSeconds: 0 })).toThrow(
       expect.objectContaining({ code: DiscoveryErrorCodes.INVALID_OPTIONS, context: { setting: 'ttlSeconds' } }),
     );
-    expect(() => new PartitionClaim({ ...claim, retryMs: -1 })).toThrow(
+    expect(() => new PartitionClaim({ ...claim, maxBackoffMs: -1 })).toThrow(
       expect.objectContaining({ code: DiscoveryErrorCodes.INVALID_OPTIONS, context: { setting: 'maxBackoffMs' } }),
     );
     expect(() => new PartitionClaim({ ...claim, partitions: 0 })).toThrow(

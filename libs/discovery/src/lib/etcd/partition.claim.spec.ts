@@ -30,7 +30,7 @@ describe('PartitionClaim', () => {
   });
 
   it('start() rejects with NO_FREE_PARTITION, retriable, while every partition is claimed by others', async () => {
-    const claim = new PartitionClaim({ client, prefix: '/p/', partitions: 2, owner: 'a', ttlSeconds: 3, logger, retryMs: 20 });
+    const claim = new PartitionClaim({ client, prefix: '/p/', partitions: 2, owner: 'a', ttlSeconds: 3, logger, maxBackoffMs: 20 });
     const error = await claim.start(200).catch((e: unknown) => e);
     await claim.close();
     expect(error).toBeInstanceOf(DiscoveryError);

@@ -14,8 +14,6 @@ export interface PartitionClaimOptions extends LeaseOptions {
   partitions: number;
   /** Who claims: written as the value, for operators. */
   owner: string;
-  /** @deprecated The cap of the delay between attempts: use `maxBackoffMs`, which wins when both are given. */
-  retryMs?: number;
 }
 
 /** The key of partition `partition`'s claim under `prefix`. */
@@ -42,7 +40,7 @@ export class PartitionClaim extends EventEmitter {
       throw new DiscoveryError(DiscoveryErrorCodes.INVALID_OPTIONS, `partitions must be a positive integer, got ${options.partitions}`, {
         context: { setting: 'partitions' },
       });
-    const settings = resolveLeaseOptions({ ...options, maxBackoffMs: options.maxBackoffMs ?? options.retryMs });
+    const settings = resolveLeaseOptions(options);
     this.log = options.logger.child({ component: 'discovery.partition-claim', prefix: options.prefix });
     // Start looking at a different partition per owner, so instances starting together rarely collide.
     this.first = [...options.owner].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % options.partitions;

@@ -34,7 +34,7 @@ describe('with etcd unreachable', () => {
   });
 
   it('PartitionClaim.start() rejects with ETCD_UNAVAILABLE, with the last failure as its cause', async () => {
-    const claim = new PartitionClaim({ client, prefix: '/p/', partitions: 2, owner: 'a', ttlSeconds: 3, logger, retryMs: 100 });
+    const claim = new PartitionClaim({ client, prefix: '/p/', partitions: 2, owner: 'a', ttlSeconds: 3, logger, maxBackoffMs: 100 });
     const error = await claim.start(1000).catch((e: unknown) => e);
     await claim.close();
     expect(error).toMatchObject({ code: DiscoveryErrorCodes.ETCD_UNAVAILABLE, retriable: true, context: { key: '/p/' } });
@@ -63,7 +63,7 @@ describe('with etcd unreachable', () => {
   });
 
   it('a PartitionClaim.start() still waiting rejects at once when close() is called', async () => {
-    const claim = new PartitionClaim({ client, prefix: '/p/', partitions: 2, owner: 'o', logger, retryMs: 50 });
+    const claim = new PartitionClaim({ client, prefix: '/p/', partitions: 2, owner: 'o', logger, maxBackoffMs: 50 });
     const rejected = expect(claim.start(10_000)).rejects.toThrow('claiming one of 2 partitions under /p/ ended by close()');
     const started = Date.now();
     await claim.close();

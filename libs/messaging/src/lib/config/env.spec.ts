@@ -1,5 +1,8 @@
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
-import { readChoice, readInt, readList, readMatching, readString } from './env';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readChoice, readFileNamed, readInt, readList, readMatching, readString } from './env';
 
 function thrown(fn: () => unknown): MessagingError {
   try {
@@ -94,5 +97,19 @@ describe('readMatching', () => {
 
   it.each([['a/'], ['/a'], ['']])('refuses %p', (raw) => {
     expectConfigError(() => readMatching({ P: raw }, 'P', '/s/', prefix, 'a prefix'), 'P');
+  });
+});
+
+describe('readFileNamed', () => {
+  it('reads the file a variable names, and nothing when it is unset', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'env-')), 'secret');
+    writeFileSync(path, 's3cret');
+    expect(readFileNamed({ F: path }, 'F')).toEqual({ path, content: Buffer.from('s3cret') });
+    expect(readFileNamed({}, 'F')).toBeUndefined();
+  });
+
+  it('refuses a file it cannot read, naming the variable and the path', () => {
+    expectConfigError(() => readFileNamed({ F: '/nonexistent/secret' }, 'F'), 'F');
+    expect(() => readFileNamed({ F: '/nonexistent/secret' }, 'F')).toThrow(/^F: cannot read \/nonexistent\/secret: /);
   });
 });

@@ -1,10 +1,31 @@
+import { readFileSync } from 'node:fs';
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
 
 /** The environment to read configuration from (process.env by default). */
 export type Env = Record<string, string | undefined>;
 
+/** The error of a malformed setting: `MSG_CONFIG_INVALID`, its message starting with the variable's name. */
+export function invalidSetting(variable: string, message: string): MessagingError {
+  return new MessagingError(MessagingErrorCodes.CONFIG_INVALID, `${variable}: ${message}`, { variable });
+}
+
 function fail(variable: string, message: string): never {
-  throw new MessagingError(MessagingErrorCodes.CONFIG_INVALID, `${variable}: ${message}`, { variable });
+  throw invalidSetting(variable, message);
+}
+
+/**
+ * The file a variable names (tokens, a certificate, a key), read now so that a bad one stops the
+ * service at start; undefined when the variable is unset. Only the path shows in an error, never
+ * what the file holds.
+ */
+export function readFileNamed(env: Env, variable: string): { path: string; content: Buffer } | undefined {
+  const path = env[variable];
+  if (path === undefined || path.trim() === '') return undefined;
+  try {
+    return { path, content: readFileSync(path) };
+  } catch (error) {
+    return fail(variable, `cannot read ${path}: ${(error as Error).message}`);
+  }
 }
 
 /** A string variable, or its default; an empty value counts as malformed. */
