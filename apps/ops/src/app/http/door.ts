@@ -57,7 +57,7 @@ export class Door {
    */
   enter(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'POST' || !isRequestsPath(req.url)) return false;
-    if (!this.authenticate(req, res)) return true;
+    if (!this.authenticate(req, res, true)) return true;
     if (Number(req.headers['content-length']) > this.options.maxBodyBytes) {
       this.tooLarge ??= Buffer.from(
         JSON.stringify(
@@ -70,7 +70,7 @@ export class Door {
       refuseAndDrain(req, res, OpsErrors.BODY_TOO_LARGE.httpStatus, this.tooLarge);
       return true;
     }
-    return !this.admit(req, res);
+    return !this.grant(req, res);
   }
 
   /**
@@ -80,7 +80,12 @@ export class Door {
    */
   admit(req: IncomingMessage, res: ServerResponse): boolean {
     if (this.permits.has(req)) return true;
-    if (!this.authenticate(req, res)) return false;
+    // Not through the door (an injected request): the framework reads the body, nothing to drain.
+    return this.authenticate(req, res, false) && this.grant(req, res);
+  }
+
+  /** A permit for `req`, or the refusal written to `res` (see {@link admit}). */
+  private grant(req: IncomingMessage, res: ServerResponse): boolean {
     const { gate } = this.options;
     const permit = gate.admit();
     if (permit) {
@@ -102,14 +107,16 @@ export class Door {
    * with `WWW-Authenticate` (RFC 6750: `error="invalid_token"` when a token was presented) and
    * discards the body, so that a client that sends it all before reading still reads the 401.
    */
-  private authenticate(req: IncomingMessage, res: ServerResponse): boolean {
+  private authenticate(req: IncomingMessage, res: ServerResponse, drain: boolean): boolean {
     const { tokens } = this.options;
     if (!tokens) return true;
     const check = tokens.check(req.headers.authorization);
     if (check === 'ok') return true;
     this.options.onUnauthorized?.(check);
     const { body, challenge } = UNAUTHORIZED[check];
-    refuseAndDrain(req, res, OpsErrors.UNAUTHORIZED.httpStatus, body, { 'www-authenticate': challenge });
+    const headers = { 'www-authenticate': challenge };
+    if (drain) refuseAndDrain(req, res, OpsErrors.UNAUTHORIZED.httpStatus, body, headers);
+    else refuse(res, OpsErrors.UNAUTHORIZED.httpStatus, body, false, headers);
     return false;
   }
 

@@ -6,7 +6,7 @@ import { connect, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Admission, FixedLimit } from '../admission/admission';
 import { Gateway } from '../gateway';
-import { LINGER_BYTES } from './door';
+import { LINGER_BYTES, LINGER_MS } from './door';
 import { OpsMetrics } from '../ops.metrics';
 import { FakeClock, InMemoryPublisher } from '@gateway/messaging/testing';
 import { ApiTokens } from './api-tokens';
@@ -423,6 +423,17 @@ describe('HTTP API', () => {
       expect(unauthorized).toEqual(['missing', 'invalid', 'expired']);
       expect(publisher.calls).toBe(0);
     });
+
+    it(
+      'refuses an injected request (no socket of its own) without lingering on it',
+      async () => {
+        const { app } = start({ tokens });
+        expect((await withToken(app)).statusCode).toBe(401);
+        // A lingering drain would cut the (fake) socket once LINGER_MS has passed, and throw.
+        await new Promise((resolve) => setTimeout(resolve, LINGER_MS + 200));
+      },
+      LINGER_MS + 5000,
+    );
 
     it('lets a request with a valid token through to the gateway', async () => {
       const { app, publisher, clock } = start({ tokens });
