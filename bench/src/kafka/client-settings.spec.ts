@@ -16,7 +16,7 @@ describe("the benchmark's Kafka clients have the services' settings (@gateway/me
   });
 
   it("@platformatic/kafka: base options and the consumers' group timing", () => {
-    expect(baseOptions(['127.0.0.1:9092'], 'id')).toEqual(platformaticBaseOptions(['127.0.0.1:9092'], 'id'));
+    expect(baseOptions(['127.0.0.1:9092'], 'id')).toEqual(platformaticBaseOptions({ brokers: ['127.0.0.1:9092'] }, 'id'));
     expect(CONSUME_OPTIONS).toMatchObject({
       sessionTimeout: S.group.sessionTimeoutMs,
       heartbeatInterval: S.group.heartbeatIntervalMs,

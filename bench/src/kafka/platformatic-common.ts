@@ -7,7 +7,7 @@ import { TurnBatcher } from './turn-batcher';
  * client-settings.ts), as the kafkajs side of the floor has them (bare-kafka.ts).
  */
 export function baseOptions(brokers: string[], clientId: string) {
-  return platformaticBaseOptions(brokers, clientId);
+  return platformaticBaseOptions({ brokers }, clientId);
 }
 
 /** Acks from all in-sync replicas, not idempotent, no compression (as the services' producers). */

@@ -27,6 +27,10 @@ export * from './lib/ports/topic-admin.port';
 // Configuration and logging.
 export * from './lib/config/common.config';
 export * from './lib/config/env';
+export * from './lib/security/etcd-security';
+export * from './lib/security/kafka-security';
+export * from './lib/security/secret';
+export * from './lib/security/tls-files';
 export * from './lib/logging/logger';
 
 // Kafka adapters.

@@ -4,3 +4,4 @@ export * from './lib/testing/fake-clock';
 export * from './lib/testing/in-memory.publisher';
 export * from './lib/testing/in-memory.topic-admin';
 export * from './lib/testing/in-memory.transport';
+export * from './lib/testing/throwaway-certificate';

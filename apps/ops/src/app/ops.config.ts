@@ -1,20 +1,19 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import {
-  invalidSetting,
   readChoice,
   readCommonConfig,
-  readFileNamed,
   readInt,
   readNumber,
   readString,
+  readTlsFiles,
   TIMEOUT_MS_MAX,
   type CommonConfig,
   type Env,
 } from '@gateway/messaging';
 import { readApiTokens, type ApiTokens } from './http/api-tokens';
 import { HTTP_LIMITS_DEFAULTS as LIMITS, type HttpLimits } from './http/server-limits';
-import type { TlsFiles } from './http/http.server';
+import type { ServerTls } from './http/http.server';
 
 /** Settings of the ops gateway (contract §6 plus its own). */
 export interface OpsConfig extends CommonConfig {
@@ -51,7 +50,7 @@ export interface OpsConfig extends CommonConfig {
   /** OPS_HTTP_HEADERS_TIMEOUT_MS, OPS_HTTP_REQUEST_TIMEOUT_MS, OPS_HTTP_MAX_HEADER_BYTES, OPS_HTTP_MAX_CONNECTIONS_PER_CLIENT. */
   httpLimits: HttpLimits;
   /** HTTPS (OPS_TLS_CERT_FILE and OPS_TLS_KEY_FILE, PEM, both or neither); none: HTTP. */
-  tls: TlsFiles | undefined;
+  tls: ServerTls | undefined;
 }
 
 /** Reads the gateway's settings; throws a MessagingError naming the variable when one is malformed. */
@@ -92,22 +91,15 @@ export function readOpsConfig(env: Env = process.env): OpsConfig {
       maxHeaderBytes: readInt(env, 'OPS_HTTP_MAX_HEADER_BYTES', LIMITS.maxHeaderBytes, 1024, 1024 * 1024),
       maxConnectionsPerClient: readInt(env, 'OPS_HTTP_MAX_CONNECTIONS_PER_CLIENT', LIMITS.maxConnectionsPerClient, 0, 1_000_000),
     },
-    tls: readTlsFiles(env),
+    tls: readServerTls(env),
   };
 }
 
-/** OPS_TLS_CERT_FILE and OPS_TLS_KEY_FILE, read now, so that a bad one stops ops at start naming it. */
-function readTlsFiles(env: Env): TlsFiles | undefined {
-  const cert = readPem(env, 'OPS_TLS_CERT_FILE');
-  const key = readPem(env, 'OPS_TLS_KEY_FILE');
-  if (!cert && !key) return undefined;
-  if (!cert) throw invalidSetting('OPS_TLS_CERT_FILE', 'is needed with OPS_TLS_KEY_FILE');
-  if (!key) throw invalidSetting('OPS_TLS_KEY_FILE', 'is needed with OPS_TLS_CERT_FILE');
-  return { cert, key };
-}
-
-function readPem(env: Env, variable: string): Buffer | undefined {
-  const file = readFileNamed(env, variable);
-  if (file && !file.content.includes('-----BEGIN ')) throw invalidSetting(variable, `cannot use ${file.path}: not a PEM file`);
-  return file?.content;
+/**
+ * OPS_TLS_CERT_FILE and OPS_TLS_KEY_FILE (both or neither), read and checked now, so that a bad one
+ * stops ops at start naming it.
+ */
+function readServerTls(env: Env): ServerTls | undefined {
+  const files = readTlsFiles(env, { cert: 'OPS_TLS_CERT_FILE', key: 'OPS_TLS_KEY_FILE' });
+  return files?.cert && files.key ? { cert: files.cert, key: files.key } : undefined;
 }

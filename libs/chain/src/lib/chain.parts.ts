@@ -28,7 +28,7 @@ export interface ChainParts {
  * `/healthz`, `/readyz`, `/metrics` on CHAIN_HTTP_PORT.
  */
 export function createChainParts(name: string, topic: string, config: ChainConfig, logger: Logger): ChainParts {
-  const etcd = createEtcdClient(config.etcdEndpoints);
+  const etcd = createEtcdClient(config.etcdEndpoints, { security: config.etcdSecurity });
   const registration = new ServiceRegistration({
     client: etcd,
     ttlSeconds: config.leaseTtlSeconds,
@@ -40,6 +40,7 @@ export function createChainParts(name: string, topic: string, config: ChainConfi
     transport: createKafkaTransport({
       client: config.kafkaClient,
       brokers: config.kafkaBrokers,
+      security: config.kafkaSecurity,
       clientId: `${name}-${config.instanceId}`,
       logger,
     }),

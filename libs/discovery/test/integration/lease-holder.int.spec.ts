@@ -23,6 +23,7 @@ describe('LeaseHolder against etcd', () => {
   function holder(failures = 0): LeaseHolder<string> {
     const user = {
       what: 'test',
+      where: key(),
       write: async (lease: LeaseWrite): Promise<string> => {
         const leaseId = await put(lease);
         if (failures-- > 0) throw new Error('failed after the write landed');

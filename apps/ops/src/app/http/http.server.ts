@@ -41,13 +41,13 @@ export interface HttpServerOptions {
   /** Limits on what one client may take (defaults: {@link HTTP_LIMITS_DEFAULTS}). */
   limits?: Partial<HttpLimits>;
   /** HTTPS with this certificate chain and key, PEM (OPS_TLS_CERT_FILE, OPS_TLS_KEY_FILE); none: HTTP. */
-  tls?: TlsFiles | undefined;
+  tls?: ServerTls | undefined;
 }
 
 /** A certificate chain and its private key, PEM. */
-export interface TlsFiles {
-  cert: Buffer;
-  key: Buffer;
+export interface ServerTls {
+  cert: string;
+  key: string;
 }
 
 /** ops' HTTP API, and the operator listener when it has one of its own. */
@@ -106,7 +106,7 @@ export function createHttpServer(options: HttpServerOptions): OpsHttp {
 }
 
 /** An HTTP (or, with `tls`, HTTPS) listener with ops' limits and keep-alive. */
-function listener(limits: HttpLimits, tls: TlsFiles | undefined, handle: (req: IncomingMessage, res: ServerResponse) => void): Server {
+function listener(limits: HttpLimits, tls: ServerTls | undefined, handle: (req: IncomingMessage, res: ServerResponse) => void): Server {
   // Time limits are checked every second (Node's default is every 30 s, which would let a slow
   // client hold a connection for up to half a minute past its limit).
   const settings = { maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: 1000 };

@@ -1,46 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { throwawayCertificate } from '@gateway/messaging/testing';
 import { readOpsConfig } from '../ops.config';
 import { bareHttpServer } from './http.server.fixture';
 
-/** A throw-away self-signed certificate for 127.0.0.1, made with openssl. */
-function certificate(): { certFile: string; keyFile: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ops-tls-'));
-  const certFile = join(dir, 'cert.pem');
-  const keyFile = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { certFile, keyFile };
-}
-
 describe('HTTPS (OPS_TLS_CERT_FILE, OPS_TLS_KEY_FILE)', () => {
-  const { certFile, keyFile } = certificate();
+  const { certFile, keyFile } = throwawayCertificate();
 
   it('serves the API over TLS with the configured certificate, and not over plain HTTP', async () => {
     const config = readOpsConfig({ OPS_TLS_CERT_FILE: certFile, OPS_TLS_KEY_FILE: keyFile });

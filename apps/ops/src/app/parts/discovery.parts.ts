@@ -11,7 +11,7 @@ export interface DiscoveryParts {
 
 /** The etcd client, the sync that fills `catalog`, and the record that registers this instance as the gateway. */
 export function createDiscoveryParts(config: OpsConfig, logger: Logger, catalog: ServiceCatalog): DiscoveryParts {
-  const etcd = createEtcdClient(config.etcdEndpoints);
+  const etcd = createEtcdClient(config.etcdEndpoints, { security: config.etcdSecurity });
   const catalogSync = new CatalogSync({ client: etcd, catalog, prefix: config.discoveryPrefix, logger });
   const registration = new ServiceRegistration({
     client: etcd,

@@ -32,7 +32,13 @@ export interface KafkaParts {
 
 /** The Kafka clients (on their own thread when OPS_KAFKA_THREAD and `thread` say so), the publisher and `ops.dlq`. */
 export function createKafkaParts(config: OpsConfig, logger: Logger, metrics: OpsMetrics, thread?: KafkaThreadSettings): KafkaParts {
-  const clientOptions = { client: config.kafkaClient, brokers: config.kafkaBrokers, clientId: `ops-${config.instanceId}`, logger };
+  const clientOptions = {
+    client: config.kafkaClient,
+    brokers: config.kafkaBrokers,
+    security: config.kafkaSecurity,
+    clientId: `ops-${config.instanceId}`,
+    logger,
+  };
   const transport =
     config.kafkaThread && thread
       ? startKafkaThread({

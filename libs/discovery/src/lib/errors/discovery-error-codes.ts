@@ -8,6 +8,7 @@ export const DiscoveryErrorCodes = {
   INVALID_RECORD: 'DISCOVERY_INVALID_RECORD',
   INVALID_OPTIONS: 'DISCOVERY_INVALID_OPTIONS',
   NO_FREE_PARTITION: 'DISCOVERY_NO_FREE_PARTITION',
+  ACCESS_DENIED: 'DISCOVERY_ACCESS_DENIED',
 } as const;
 
 /** One of the string values of {@link DiscoveryErrorCodes}. */
@@ -21,4 +22,6 @@ export const retriableByCode: Readonly<Record<DiscoveryErrorCode, boolean>> = {
   DISCOVERY_INVALID_OPTIONS: false,
   // A claim frees up when its holder stops or its lease runs out.
   DISCOVERY_NO_FREE_PARTITION: true,
+  // etcd refused the login or the key: the credentials or the roles have to change first.
+  DISCOVERY_ACCESS_DENIED: false,
 };

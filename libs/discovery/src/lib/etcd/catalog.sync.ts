@@ -6,6 +6,7 @@ import { SERVICES_PREFIX, normalizePrefix } from '../keys/service-key';
 import { backoffDelay } from '../util/backoff';
 import { Waiters } from '../util/waiters';
 import { withTimeout } from '../util/with-timeout';
+import { accessDenied } from './access-denied';
 import { CatalogSyncOptions, CatalogSyncSettings, resolveCatalogSyncOptions } from './catalog-sync.options';
 import { CatalogWriter } from './catalog.writer';
 
@@ -27,6 +28,8 @@ export class CatalogSync {
   private reading: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
+  /** The latest full read was refused by etcd (ACCESS_DENIED, in lastError). */
+  private refused = false;
   private running = false;
   private closePromise: Promise<void> | undefined;
   private closing = false;
@@ -61,7 +64,8 @@ export class CatalogSync {
 
   /**
    * Resolves after the first full read (at once if done, or when close() comes first); rejects with a
-   * DiscoveryError (ETCD_UNAVAILABLE) after `startTimeoutMs`, while reads go on in the background until close().
+   * DiscoveryError ACCESS_DENIED as soon as etcd refuses the login or the read, or ETCD_UNAVAILABLE after
+   * `startTimeoutMs`, while reads go on in the background until close().
    */
   async start(): Promise<void> {
     if (this.closing || this.everLoaded) {
@@ -71,7 +75,11 @@ export class CatalogSync {
       this.running = true;
       void this.cycle();
     }
-    if (!(await this.waiters.wait(this.settings.startTimeoutMs, () => this.everLoaded || this.closing))) {
+    const settled = await this.waiters.wait(this.settings.startTimeoutMs, () => this.everLoaded || this.closing || this.refused);
+    if (this.refused && !this.everLoaded && !this.closing && this.lastError instanceof DiscoveryError) {
+      throw this.lastError;
+    }
+    if (!settled) {
       throw new DiscoveryError(
         DiscoveryErrorCodes.ETCD_UNAVAILABLE,
         `could not read ${this.prefix} from etcd within ${this.settings.startTimeoutMs} ms; still trying`,
@@ -107,9 +115,13 @@ export class CatalogSync {
     try {
       await this.read();
       this.failures = 0;
+      this.refused = false;
     } catch (err: unknown) {
       this.failures += 1;
-      this.lastError = err;
+      const refusal = accessDenied(err, 'read', this.prefix);
+      this.refused = refusal !== undefined;
+      this.lastError = refusal ?? err;
+      if (refusal) this.waiters.wakeAll();
       delayMs = backoffDelay(this.failures, { initialMs: 250, maxMs: Math.min(2_000, this.settings.resyncIntervalMs) });
       const level = this.failures === 1 ? 'warn' : 'debug'; // one warning per outage
       this.log[level]({ err, failures: this.failures, delayMs }, 'full read of the catalog failed; serving the last one');

@@ -11,6 +11,19 @@ export interface EtcdClientOptions {
   callTimeoutMs?: number;
   /** Longest wait between two attempts to re-open a broken watch stream; default 2000 (etcd3's own is 30000). */
   maxWatchBackoffMs?: number;
+  /** TLS and login (a service's ETCD_CA_FILE, ETCD_CERT_FILE, ETCD_KEY_FILE, ETCD_USERNAME, ETCD_PASSWORD). */
+  security?: EtcdConnectionSecurity;
+}
+
+/** How to talk to etcd beyond its endpoints (the shape of @gateway/messaging's `EtcdSecurity`). */
+export interface EtcdConnectionSecurity {
+  /**
+   * TLS to https:// endpoints, PEM: the CA to trust (none: the system's) and, where etcd asks for one
+   * (`--client-cert-auth`), a client certificate and key.
+   */
+  tls?: { ca?: string; cert?: string; key?: string };
+  /** etcd's user and password auth (the user's roles decide what it may read and write); the password is revealed for the client library alone. */
+  login?: { username: string; password: { reveal(): string } };
 }
 
 type FaultHandling = NonNullable<IOptions['faultHandling']>;
@@ -48,6 +61,16 @@ function positive(value: number, setting: string): number {
   return value;
 }
 
+/** etcd3's TLS credentials (gRPC's createSsl arguments) from PEM text. */
+function credentials(tls: NonNullable<EtcdConnectionSecurity['tls']>): NonNullable<IOptions['credentials']> {
+  return {
+    // gRPC takes null for "the system's CAs"; etcd3's type asks for a Buffer all the same.
+    rootCertificate: (tls.ca === undefined ? null : Buffer.from(tls.ca)) as Buffer,
+    ...(tls.cert ? { certChain: Buffer.from(tls.cert) } : {}),
+    ...(tls.key ? { privateKey: Buffer.from(tls.key) } : {}),
+  };
+}
+
 /**
  * Creates an etcd3 client for the given `http(s)://host:port` endpoints with bounded unary calls, gRPC keepalive
  * pings, no per-host circuit breaker and a capped watch-reconnect backoff; throws a DiscoveryError (INVALID_OPTIONS) for an empty or bad list.
@@ -61,6 +84,18 @@ export function createEtcdClient(endpoints: string[], options: EtcdClientOptions
       { context: { setting: 'ETCD_ENDPOINTS' } },
     );
   }
+  const secure = hosts.filter((h) => h.startsWith('https://')).length;
+  if (secure > 0 && secure < hosts.length) {
+    throw new DiscoveryError(DiscoveryErrorCodes.INVALID_OPTIONS, 'etcd endpoints mix http:// and https://', {
+      context: { setting: 'ETCD_ENDPOINTS' },
+    });
+  }
+  const { tls, login } = options.security ?? {};
+  if (tls && secure === 0) {
+    throw new DiscoveryError(DiscoveryErrorCodes.INVALID_OPTIONS, 'etcd TLS settings need https:// endpoints', {
+      context: { setting: 'ETCD_ENDPOINTS' },
+    });
+  }
   const callTimeoutMs = positive(options.callTimeoutMs ?? 5000, 'callTimeoutMs');
   const maxWatchBackoffMs = positive(options.maxWatchBackoffMs ?? 2000, 'maxWatchBackoffMs');
   return new Etcd3({
@@ -69,5 +104,8 @@ export function createEtcdClient(endpoints: string[], options: EtcdClientOptions
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
     grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000 },
     faultHandling: { host: () => new PassThroughPolicy(), watchBackoff: watchBackoff(maxWatchBackoffMs) },
+    ...(tls ? { credentials: credentials(tls) } : {}),
+    // The login call is bounded by defaultCallOptions like every other unary call.
+    ...(login ? { auth: { username: login.username, password: login.password.reveal() } } : {}),
   });
 }

@@ -1,22 +1,28 @@
+import { EtcdAuthenticationFailedError, EtcdPermissionDeniedError } from 'etcd3';
 import { FakeLeaseGranter } from '../testing/fake-lease-granter';
 import { recordingLogger } from '../testing/recording-logger';
 import { LeaseHolder } from './lease.holder';
 import type { LeaseUser, LeaseWrite } from './lease.ports';
 import { LEASE_DEFAULTS, type LeaseSettings } from './lease.settings';
 
+const ERROR = 50;
 const WARN = 40;
 const DEBUG = 20;
 
 /** A user that records what it is told and writes the lease id, failing while `failures` lasts. */
-function user(failures = 0): LeaseUser<string> & { events: string[]; writes: string[]; failures: number } {
+function user(
+  failures = 0,
+  failure: (n: number) => Error = (n) => new Error(`write ${n} failed`),
+): LeaseUser<string> & { events: string[]; writes: string[]; failures: number } {
   const u = {
     what: 'test',
+    where: '/keys/test',
     events: [] as string[],
     writes: [] as string[],
     failures,
     write: async ({ leaseId }: LeaseWrite): Promise<string> => {
       u.writes.push(leaseId);
-      if (u.failures-- > 0) throw new Error(`write ${u.writes.length} failed`);
+      if (u.failures-- > 0) throw failure(u.writes.length);
       return leaseId;
     },
     held: (value: string) => u.events.push(`held:${value}`),
@@ -50,6 +56,35 @@ const until = async (check: () => boolean): Promise<void> => {
 };
 
 describe('LeaseHolder', () => {
+  it('settles at once when etcd refuses the write (permission denied), names the key, logs an error, and clears it once a write succeeds', async () => {
+    const who = user(2, () => new EtcdPermissionDeniedError('etcdserver: permission denied'));
+    const { holder, lines } = setup(who, { initialBackoffMs: 50, maxBackoffMs: 50 });
+    holder.start();
+    const started = Date.now();
+    expect(await holder.settled(5000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(holder.value).toBeUndefined();
+    expect(holder.refusal).toMatchObject({ code: 'DISCOVERY_ACCESS_DENIED', retriable: false });
+    expect(holder.refusal?.message).toMatch(/^etcd refused the test under \/keys\/test: permission denied/);
+    await until(() => lines.some((l) => l['level'] === ERROR && l['msg'] === 'test failed; retrying'));
+    await until(() => holder.value !== undefined);
+    expect(holder.refusal).toBeUndefined();
+    await holder.close();
+  });
+
+  it('calls a wrong login ACCESS_DENIED too, and any other failure not', async () => {
+    const login = setup(user(1, () => new EtcdAuthenticationFailedError('etcdserver: authentication failed, invalid user ID or password')));
+    login.holder.start();
+    await login.holder.settled(5000);
+    expect(login.holder.refusal?.message).toMatch(/^etcd refused the login/);
+    await login.holder.close();
+    const other = setup(user(1));
+    other.holder.start();
+    await until(() => other.holder.value !== undefined);
+    expect(other.holder.refusal).toBeUndefined();
+    await other.holder.close();
+  });
+
   it('grants a lease with the TTL of its settings, has the user write under it, and tells it held', async () => {
     const who = user();
     const { holder, etcd } = setup(who, { ttlSeconds: 7 });

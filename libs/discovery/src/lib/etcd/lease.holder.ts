@@ -5,6 +5,7 @@ import { backoffDelay } from '../util/backoff';
 import { Sleeper } from '../util/sleeper';
 import { Waiters } from '../util/waiters';
 import { withTimeout } from '../util/with-timeout';
+import { accessDenied } from './access-denied';
 import type { GrantedLease, LeaseCallOptions, LeaseGranter, LeaseUser, LeaseWrite } from './lease.ports';
 import type { LeaseSettings } from './lease.settings';
 
@@ -30,6 +31,7 @@ export class LeaseHolder<T> {
   // Set first thing in close(), before anything it wakes looks at it.
   private isClosing = false;
   private lastFailure: unknown;
+  private refused: DiscoveryError | undefined;
 
   constructor(
     private readonly client: LeaseGranter,
@@ -53,6 +55,14 @@ export class LeaseHolder<T> {
     return this.lastFailure;
   }
 
+  /**
+   * etcd's refusal of the latest attempt (ACCESS_DENIED: the login, or the key outside the user's
+   * roles), until an attempt succeeds. The attempts go on, in case the roles are changed.
+   */
+  get refusal(): DiscoveryError | undefined {
+    return this.refused;
+  }
+
   /** Starts the attempts, unless they run already, something is held, or close() was called. */
   start(): void {
     if (this.loop || this.holding || this.isClosing) {
@@ -64,9 +74,12 @@ export class LeaseHolder<T> {
     this.loop = loop;
   }
 
-  /** Resolves true once something is held or close() is called, false when `timeoutMs` passes first. */
+  /**
+   * Resolves true once something is held, etcd refused the attempt ({@link refusal}) or close() is
+   * called; false when `timeoutMs` passes first.
+   */
   async settled(timeoutMs: number): Promise<boolean> {
-    const done = (): boolean => this.holding !== undefined || this.isClosing;
+    const done = (): boolean => this.holding !== undefined || this.isClosing || this.refused !== undefined;
     return done() || this.waiters.wait(timeoutMs, done);
   }
 
@@ -113,8 +126,11 @@ export class LeaseHolder<T> {
         return;
       }
       const delayMs = backoffDelay(attempt, { initialMs, maxMs });
-      // One warning per outage; the retries that follow go to debug.
-      this.log[attempt === 1 ? 'warn' : 'debug']({ err: this.lastFailure, attempt, delayMs }, `${this.user.what} failed; retrying`);
+      // One warning per outage (an error if etcd refused it); the retries that follow go to debug.
+      this.log[attempt === 1 ? (this.refused ? 'error' : 'warn') : 'debug'](
+        { err: this.lastFailure, attempt, delayMs },
+        `${this.user.what} failed; retrying`,
+      );
       await this.sleeper.sleep(delayMs);
     }
   }
@@ -132,7 +148,9 @@ export class LeaseHolder<T> {
         throw new DiscoveryError(DiscoveryErrorCodes.LEASE_LOST, 'lease lost right after the key was written');
       }
     } catch (err: unknown) {
-      this.lastFailure = err;
+      this.refused = accessDenied(err, this.user.what, this.user.where);
+      this.lastFailure = this.refused ?? err;
+      if (this.refused) this.waiters.wakeAll();
       // Revoked rather than left to expire, so that whatever a write that timed out did write is gone at once.
       this.revoke(lease).catch(() => undefined);
       return false;
@@ -142,6 +160,7 @@ export class LeaseHolder<T> {
       return true;
     }
     this.holding = holding;
+    this.refused = undefined;
     // This loop is over from here on, before anyone is told: a loss seen by a listener starts a new one.
     this.loop = undefined;
     this.tell(() => this.user.held(holding.value));

@@ -35,6 +35,8 @@ export interface LeaseWrite {
 export interface LeaseUser<T> {
   /** Names the attempts in log lines: `registration` → 'registration failed; retrying'. */
   what: string;
+  /** The key, or the prefix of the keys, it writes: named when etcd refuses the write. */
+  where: string;
   /** Writes the key(s) under a fresh lease; resolves with what is now held, throws when the write failed or won nothing. */
   write(lease: LeaseWrite): Promise<T>;
   /** The key(s) are written under a live lease (again after every loss). */

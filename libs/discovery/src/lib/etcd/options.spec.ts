@@ -18,6 +18,13 @@ describe('options checked up front', () => {
     expect(() => createEtcdClient(endpoints)).toThrow(expect.objectContaining({ code: DiscoveryErrorCodes.INVALID_OPTIONS }));
   });
 
+  it('createEtcdClient refuses endpoints that mix http and https, and TLS settings without https', () => {
+    expect(() => createEtcdClient(['http://a:1', 'https://b:1'])).toThrow(/mix http:\/\/ and https:\/\//);
+    expect(() => createEtcdClient(['http://a:1'], { security: { tls: { ca: 'PEM' } } })).toThrow(/TLS settings need https:\/\/ endpoints/);
+    const secure = createEtcdClient(['https://a:1'], { security: { tls: {}, login: { username: 'u', password: { reveal: () => 'p' } } } });
+    secure.close();
+  });
+
   it.each([0, 1.5, -1])('ServiceRegistration refuses ttlSeconds %p', (ttlSeconds) => {
     expect(() => new ServiceRegistration({ client, record, ttlSeconds, logger })).toThrow(
       expect.objectContaining({ code: DiscoveryErrorCodes.INVALID_OPTIONS, context: { setting: 'ttlSeconds' } }),

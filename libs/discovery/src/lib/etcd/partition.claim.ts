@@ -49,6 +49,7 @@ export class PartitionClaim extends EventEmitter {
       settings,
       {
         what: 'claim',
+        where: options.prefix,
         write: (lease) => this.claimFree(lease),
         held: (partition) => {
           this.log.info({ partition, owner: options.owner }, 'partition claimed');
@@ -73,6 +74,10 @@ export class PartitionClaim extends EventEmitter {
     this.holder.start();
     await this.holder.settled(timeoutMs);
     const held = this.holder.value;
+    const refusal = this.holder.refusal;
+    if (held === undefined && refusal && !this.holder.closing) {
+      throw refusal;
+    }
     if (held === undefined) {
       const { partitions, prefix } = this.options;
       const why = this.holder.closing ? 'ended by close()' : `did not finish within ${timeoutMs} ms`;

@@ -46,6 +46,7 @@ export class ServiceRegistration extends EventEmitter {
       this.settings,
       {
         what: 'registration',
+        where: this.key,
         write: (lease) => this.put(lease),
         held: () => this.onRegistered(),
         lost: (_key, cause) => this.onLeaseLost(cause),
@@ -70,11 +71,17 @@ export class ServiceRegistration extends EventEmitter {
 
   /**
    * Resolves once the key is written (at once if it already is, or when close() is called first); rejects with a
-   * DiscoveryError (ETCD_UNAVAILABLE) after `startTimeoutMs`, while attempts go on in the background until close().
+   * DiscoveryError ACCESS_DENIED as soon as etcd refuses the login or the key, or ETCD_UNAVAILABLE after
+   * `startTimeoutMs`, while attempts go on in the background until close().
    */
   async start(): Promise<void> {
     this.holder.start();
-    if (!(await this.holder.settled(this.settings.startTimeoutMs))) {
+    const settled = await this.holder.settled(this.settings.startTimeoutMs);
+    const refusal = this.holder.refusal;
+    if (refusal && !this.registered && !this.holder.closing) {
+      throw refusal;
+    }
+    if (!settled) {
       throw new DiscoveryError(
         DiscoveryErrorCodes.ETCD_UNAVAILABLE,
         `could not register ${this.key} within ${this.settings.startTimeoutMs} ms; still trying`,

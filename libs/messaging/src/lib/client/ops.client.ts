@@ -13,12 +13,15 @@ import { MessageConsumer, NO_OUTPUT } from '../kafka/message-consumer';
 import { ensureTopics } from '../kafka/topic-admin';
 import type { InboundMessage } from '../ports/inbound-message';
 import type { KafkaClientName, KafkaTransport } from '../ports/kafka-transport.port';
+import type { KafkaSecurity } from '../security/kafka-security';
 import { decodeAnswer } from './answer-decoder';
 import { PendingAnswers } from './pending-answers';
 
 /** The Kafka client an {@link OpsClient} makes for itself (with `createKafkaTransport`). */
 export interface OpsClientKafka {
   brokers: string[];
+  /** TLS and SASL to the brokers, as the services' KAFKA_SECURITY_PROTOCOL … (`readKafkaSecurity`); default PLAINTEXT. */
+  security?: KafkaSecurity;
   clientId: string;
   /** The client library, as the services' KAFKA_CLIENT (default `platformatic`). */
   client?: KafkaClientName;
@@ -29,6 +32,7 @@ export interface OpsClientKafka {
 export interface OpsClientTransport {
   transport: KafkaTransport;
   brokers?: never;
+  security?: never;
   clientId?: never;
   client?: never;
 }
@@ -192,11 +196,17 @@ export class OpsClient {
 /** The Kafka client of `options`: the one given, or one made from its brokers and client id. */
 function transportOf(options: OpsClientOptions): KafkaTransport {
   if (options.transport) return options.transport;
-  const { brokers, clientId } = options;
+  const { brokers, clientId, security } = options;
   if (!brokers?.length || !clientId) {
     throw new MessagingError(MessagingErrorCodes.CONFIG_INVALID, 'OpsClient needs a transport, or brokers and a clientId');
   }
-  return createKafkaTransport({ client: options.client ?? 'platformatic', brokers, clientId, logger: options.logger });
+  return createKafkaTransport({
+    client: options.client ?? 'platformatic',
+    brokers,
+    ...(security ? { security } : {}),
+    clientId,
+    logger: options.logger,
+  });
 }
 
 function closedError(): MessagingError {

@@ -29,7 +29,7 @@ describe('readCommonConfig', () => {
     expect(
       readCommonConfig({
         KAFKA_BROKERS: 'kafka-1:9092, kafka-2:19092',
-        ETCD_ENDPOINTS: 'http://etcd-1:2379,https://etcd.example.com:2379/',
+        ETCD_ENDPOINTS: 'https://etcd-1:2379,https://etcd.example.com:2379/',
         LOG_LEVEL: 'debug',
         LOG_FORMAT: 'pretty',
         MAX_MESSAGE_BYTES: '2048',
@@ -39,7 +39,8 @@ describe('readCommonConfig', () => {
       }),
     ).toMatchObject({
       kafkaBrokers: ['kafka-1:9092', 'kafka-2:19092'],
-      etcdEndpoints: ['http://etcd-1:2379', 'https://etcd.example.com:2379/'],
+      etcdEndpoints: ['https://etcd-1:2379', 'https://etcd.example.com:2379/'],
+      etcdSecurity: { tls: {} },
       logLevel: 'debug',
       logFormat: 'pretty',
       maxMessageBytes: 2048,

@@ -1,6 +1,8 @@
 import { topicNames, type TopicNames } from '../contract/headers';
 import { KAFKA_CLIENTS, type FetchSettings, type KafkaClientName } from '../ports/kafka-transport.port';
 import type { PublisherOptions } from '../kafka/kafka.publisher';
+import { readEtcdSecurity, type EtcdSecurity } from '../security/etcd-security';
+import { readKafkaSecurity, type KafkaSecurity } from '../security/kafka-security';
 import { readChoice, readInt, readList, readMatching, type Env } from './env';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -12,9 +14,13 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 /** Settings every service shares (contract §6). */
 export interface CommonConfig {
   kafkaBrokers: string[];
+  /** TLS and SASL to the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_TLS_*; default PLAINTEXT). */
+  kafkaSecurity: KafkaSecurity;
   /** The Kafka client library (KAFKA_CLIENT: platformatic — the default — or kafkajs). */
   kafkaClient: KafkaClientName;
   etcdEndpoints: string[];
+  /** TLS and login to etcd (ETCD_CA_FILE, ETCD_CERT_FILE, ETCD_KEY_FILE, ETCD_USERNAME, ETCD_PASSWORD[_FILE]). */
+  etcdSecurity: EtcdSecurity;
   logLevel: (typeof LOG_LEVELS)[number];
   /** LOG_FORMAT: `json` (default) or `pretty` (`npm start` on a terminal sets it). */
   logFormat: LogFormat;
@@ -52,16 +58,19 @@ export interface KafkaTuning {
 export function readCommonConfig(env: Env = process.env): CommonConfig {
   const topicPrefix =
     env['TOPIC_PREFIX'] === undefined ? '' : readMatching(env, 'TOPIC_PREFIX', '', /^[A-Za-z0-9._-]{1,100}$/, 'a topic name prefix');
+  const etcdEndpoints = readList(
+    env,
+    'ETCD_ENDPOINTS',
+    ['http://127.0.0.1:2379'],
+    /^https?:\/\/[A-Za-z0-9.\-_]+:\d{1,5}\/?$/,
+    'an http(s)://host:port URL',
+  );
   return {
     kafkaBrokers: readList(env, 'KAFKA_BROKERS', ['127.0.0.1:9092'], /^[A-Za-z0-9.\-_]+:\d{1,5}$/, 'host:port'),
+    kafkaSecurity: readKafkaSecurity(env),
     kafkaClient: readChoice(env, 'KAFKA_CLIENT', 'platformatic', KAFKA_CLIENTS),
-    etcdEndpoints: readList(
-      env,
-      'ETCD_ENDPOINTS',
-      ['http://127.0.0.1:2379'],
-      /^https?:\/\/[A-Za-z0-9.\-_]+:\d{1,5}\/?$/,
-      'an http(s)://host:port URL',
-    ),
+    etcdEndpoints,
+    etcdSecurity: readEtcdSecurity(env, etcdEndpoints),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     logFormat: readChoice(env, 'LOG_FORMAT', 'json', LOG_FORMATS),
     maxMessageBytes: readInt(env, 'MAX_MESSAGE_BYTES', 1024 * 1024, 64, 64 * 1024 * 1024),

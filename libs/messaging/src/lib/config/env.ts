@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
+import { Secret } from '../security/secret';
 
 /** The environment to read configuration from (process.env by default). */
 export type Env = Record<string, string | undefined>;
@@ -26,6 +27,22 @@ export function readFileNamed(env: Env, variable: string): { path: string; conte
   } catch (error) {
     return fail(variable, `cannot read ${path}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * A credential given either in `variable` itself or in the file `<variable>_FILE` names (the
+ * Docker and Kubernetes secrets habit; one trailing line break is dropped), not both; undefined
+ * when neither is set. The value never shows in an error.
+ */
+export function readSecret(env: Env, variable: string): Secret | undefined {
+  const fileVariable = `${variable}_FILE`;
+  const inline = env[variable];
+  const file = readFileNamed(env, fileVariable);
+  if (inline !== undefined && file) fail(variable, `is set, and so is ${fileVariable}: give one of them`);
+  const value = file ? file.content.toString('utf8').replace(/\r?\n$/, '') : inline;
+  if (value === undefined) return undefined;
+  if (value === '') fail(file ? fileVariable : variable, file ? `${file.path} is empty` : 'must not be empty');
+  return new Secret(value);
 }
 
 /** A string variable, or its default; an empty value counts as malformed. */

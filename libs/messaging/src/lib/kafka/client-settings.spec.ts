@@ -55,8 +55,8 @@ describe('Kafka client settings: one source for both clients', () => {
 
   it('@platformatic/kafka: producer and consumer get the shared settings, in its names', async () => {
     const expected = { connectTimeout: 3000, requestTimeout: 15_000, timeout: 10_000, retries: 4, metadataMaxAge: 5000 };
-    const producer = new PlatformaticProduceClient(['127.0.0.1:9092'], 'spec-p');
-    const source = new PlatformaticConsumerSource(['127.0.0.1:9092'], 'spec-c', { groupId: 'g', topic: 't', logger, fetch });
+    const producer = new PlatformaticProduceClient({ brokers: ['127.0.0.1:9092'] }, 'spec-p');
+    const source = new PlatformaticConsumerSource({ brokers: ['127.0.0.1:9092'] }, 'spec-c', { groupId: 'g', topic: 't', logger, fetch });
     try {
       expect(lastOptions(platformatic.Producer)).toMatchObject(expected);
       expect(lastOptions(platformatic.Consumer)).toMatchObject({ ...expected, ...sharedGroup });
@@ -72,7 +72,7 @@ describe('Kafka client settings: one source for both clients', () => {
   });
 
   it('@platformatic/kafka: the base options are the shared values', () => {
-    expect(platformaticBaseOptions(['b:9092'], 'id')).toMatchObject({
+    expect(platformaticBaseOptions({ brokers: ['b:9092'] }, 'id')).toMatchObject({
       clientId: 'id',
       bootstrapBrokers: ['b:9092'],
       connectTimeout: S.connectTimeoutMs,

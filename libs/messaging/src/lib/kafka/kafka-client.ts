@@ -5,11 +5,15 @@ import { kafkajs } from './kafkajs.runtime';
 import type { Logger } from 'pino';
 import { KAFKA_CLIENT_SETTINGS } from './client-settings';
 import { KAFKAJS_CLIENT_OPTIONS } from './kafkajs.options';
+import { kafkajsSecurityOptions } from './kafka-security.options';
+import type { KafkaSecurity } from '../security/kafka-security';
 import { quietKafkajsTimerWarning } from './kafkajs-warnings';
 
 /** Options of {@link createKafka}. */
 export interface KafkaClientOptions {
   brokers: string[];
+  /** TLS and SASL; default PLAINTEXT. */
+  security?: KafkaSecurity;
   clientId: string;
   logger: Logger;
 }
@@ -30,6 +34,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     clientId: options.clientId,
     brokers: options.brokers,
     ...KAFKAJS_CLIENT_OPTIONS,
+    ...kafkajsSecurityOptions(options.security),
     socketFactory: noDelaySocketFactory,
     logLevel: logLevel.WARN,
     logCreator:

@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaClientName, KafkaTransport } from '../ports/kafka-transport.port';
 import type { TopicAdmin } from '../ports/topic-admin.port';
+import type { KafkaConnection, KafkaSecurity } from '../security/kafka-security';
 import { createKafka } from './kafka-client';
 import { KafkajsConsumerSource } from './kafkajs.consumer-source';
 import { KafkajsProduceClient } from './kafkajs.produce-client';
@@ -15,6 +16,8 @@ export interface KafkaTransportOptions {
   /** The client library for producing, consuming and topic administration (KAFKA_CLIENT). */
   client: KafkaClientName;
   brokers: string[];
+  /** TLS and SASL (KAFKA_SECURITY_PROTOCOL …); default PLAINTEXT. */
+  security?: KafkaSecurity;
   clientId: string;
   logger: Logger;
 }
@@ -25,25 +28,29 @@ export interface KafkaTransportOptions {
  */
 export function createKafkaTransport(options: KafkaTransportOptions): KafkaTransport {
   return options.client === 'platformatic'
-    ? platformaticTransport(options.brokers, options.clientId)
+    ? platformaticTransport(connectionOf(options), options.clientId)
     : kafkajsTransport(createKafka(options));
 }
 
 /** Topic administration alone on the chosen client (a service whose clients run on a Kafka thread keeps it on its own thread). */
 export function createTopicAdmin(options: KafkaTransportOptions): TopicAdmin {
   return options.client === 'platformatic'
-    ? new PlatformaticTopicAdmin(options.brokers, options.clientId)
+    ? new PlatformaticTopicAdmin(connectionOf(options), options.clientId)
     : new KafkajsTopicAdmin(createKafka(options));
 }
 
-function platformaticTransport(brokers: string[], clientId: string): KafkaTransport {
+function connectionOf({ brokers, security }: KafkaTransportOptions): KafkaConnection {
+  return { brokers, ...(security ? { security } : {}) };
+}
+
+function platformaticTransport(connection: KafkaConnection, clientId: string): KafkaTransport {
   let consumers = 0;
   return {
     client: 'platformatic',
-    admin: new PlatformaticTopicAdmin(brokers, clientId),
-    createProducer: () => new PlatformaticProduceClient(brokers, clientId),
+    admin: new PlatformaticTopicAdmin(connection, clientId),
+    createProducer: () => new PlatformaticProduceClient(connection, clientId),
     createConsumerSource: (source) =>
-      new PlatformaticConsumerSource(brokers, `${clientId}-c${++consumers}`, source, staticMemberId(clientId, source.groupId)),
+      new PlatformaticConsumerSource(connection, `${clientId}-c${++consumers}`, source, staticMemberId(clientId, source.groupId)),
   };
 }
 

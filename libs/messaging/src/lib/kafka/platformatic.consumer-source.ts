@@ -3,6 +3,7 @@ import type { InboundMessage } from '../ports/inbound-message';
 import type { CommitOffset, ConsumerSource, ConsumerSourceOptions, Deliver } from '../ports/kafka-transport.port';
 import type { LogPort } from '../ports/log.port';
 import { delay, READY_FETCH_AGE_MS } from './consumer-timing';
+import type { KafkaConnection } from '../security/kafka-security';
 import { platformaticBaseOptions, PLATFORMATIC_GROUP_OPTIONS } from './platformatic.options';
 
 type Stream = MessagesStream<Buffer, Buffer, string, string>;
@@ -30,7 +31,7 @@ export class PlatformaticConsumerSource implements ConsumerSource {
   private closed: Promise<void> | undefined;
 
   constructor(
-    brokers: string[],
+    connection: KafkaConnection,
     clientId: string,
     private readonly options: ConsumerSourceOptions,
     groupInstanceId?: string,
@@ -38,7 +39,7 @@ export class PlatformaticConsumerSource implements ConsumerSource {
     this.log = options.logger;
     const { fetch } = options;
     this.consumer = new Consumer({
-      ...platformaticBaseOptions(brokers, clientId),
+      ...platformaticBaseOptions(connection, clientId),
       groupId: options.groupId,
       ...(groupInstanceId ? { groupInstanceId } : {}),
       ...PLATFORMATIC_GROUP_OPTIONS,

@@ -1,14 +1,18 @@
+import type { KafkaConnection } from '../security/kafka-security';
 import { KAFKA_CLIENT_SETTINGS as S, PLATFORMATIC_REQUEST_TIMEOUT_MS, retryDelayMs } from './client-settings';
+import { platformaticSecurityOptions } from './kafka-security.options';
 
 /**
  * The shared client settings (client-settings.ts) in @platformatic/kafka's names, for its producers
  * and consumers (the services' and the benchmark's). Its `timeout` is not the client's request timer
- * but the timeout a produce request carries to the broker; the timer is `requestTimeout`.
+ * but the timeout a produce request carries to the broker; the timer is `requestTimeout`. With the
+ * connection's TLS and SASL.
  */
-export function platformaticBaseOptions(brokers: string[], clientId: string) {
+export function platformaticBaseOptions({ brokers, security }: KafkaConnection, clientId: string) {
   return {
     clientId,
     bootstrapBrokers: brokers,
+    ...platformaticSecurityOptions(brokers, security),
     connectTimeout: S.connectTimeoutMs,
     requestTimeout: PLATFORMATIC_REQUEST_TIMEOUT_MS,
     timeout: S.produceTimeoutMs,

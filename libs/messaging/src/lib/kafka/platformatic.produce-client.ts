@@ -2,6 +2,7 @@ import { ProduceAcks, Producer, type MessageToProduce } from '@platformatic/kafk
 import type { ProduceClient } from '../ports/kafka-transport.port';
 import type { OutgoingMessage } from '../ports/publisher.port';
 import { murmur2 } from './key-hash.partitioner';
+import type { KafkaConnection } from '../security/kafka-security';
 import { platformaticBaseOptions } from './platformatic.options';
 
 type Bytes = string | Buffer;
@@ -19,9 +20,9 @@ const toBuffer = (data?: Bytes): Buffer | undefined =>
 export class PlatformaticProduceClient implements ProduceClient {
   private readonly producer: Producer<Bytes, Bytes, string, string>;
 
-  constructor(brokers: string[], clientId: string) {
+  constructor(connection: KafkaConnection, clientId: string) {
     this.producer = new Producer<Bytes, Bytes, string, string>({
-      ...platformaticBaseOptions(brokers, clientId),
+      ...platformaticBaseOptions(connection, clientId),
       acks: ProduceAcks.ALL,
       idempotent: false,
       autocreateTopics: false,

@@ -1,12 +1,13 @@
 import { Admin } from '@platformatic/kafka';
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
 import type { TopicAdmin, TopicLayout, TopicSpec } from '../ports/topic-admin.port';
+import type { KafkaConnection } from '../security/kafka-security';
 import { platformaticBaseOptions } from './platformatic.options';
 
 /** @platformatic/kafka's admin client behind the {@link TopicAdmin} port: one short-lived client per call. */
 export class PlatformaticTopicAdmin implements TopicAdmin {
   constructor(
-    private readonly brokers: string[],
+    private readonly connection: KafkaConnection,
     private readonly clientId: string,
   ) {}
 
@@ -56,7 +57,7 @@ export class PlatformaticTopicAdmin implements TopicAdmin {
   }
 
   private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
-    const admin = new Admin(platformaticBaseOptions(this.brokers, `${this.clientId}-admin`));
+    const admin = new Admin(platformaticBaseOptions(this.connection, `${this.clientId}-admin`));
     try {
       return await work(admin);
     } catch (error) {

@@ -1,3 +1,4 @@
+import type { KafkaSecurityData } from '../kafka-security.options';
 import type { LogFormat } from '../../config/common.config';
 import type { CommitOffset, FetchSettings } from '../../ports/kafka-transport.port';
 import type { OutgoingMessage } from '../../ports/publisher.port';
@@ -59,6 +60,7 @@ export interface KafkaThreadData {
   role: typeof KAFKA_THREAD_ROLE;
   client: 'kafkajs' | 'platformatic';
   brokers: string[];
+  security: KafkaSecurityData;
   clientId: string;
   service: string;
   logLevel: string;

@@ -3,6 +3,8 @@ import { createLogger } from '../../logging/logger';
 import type { LogFormat } from '../../config/common.config';
 import type { KafkaTransport } from '../../ports/kafka-transport.port';
 import { createKafkaTransport, createTopicAdmin, type KafkaTransportOptions } from '../kafka-transport';
+import { PLAINTEXT_SECURITY } from '../../security/kafka-security';
+import { securityFromThread, securityToThread } from '../kafka-security.options';
 import { KafkaThreadHost } from './kafka-thread.host';
 import { KAFKA_THREAD_ROLE, type KafkaThreadData } from './kafka-thread.protocol';
 import { ThreadedTransport } from './threaded.transport';
@@ -36,6 +38,7 @@ export function startKafkaThread(options: KafkaThreadOptions): KafkaTransport {
     role: KAFKA_THREAD_ROLE,
     client: options.client,
     brokers: options.brokers,
+    security: securityToThread(options.security ?? PLAINTEXT_SECURITY),
     clientId: options.clientId,
     service: options.service,
     logLevel: options.logLevel,
@@ -59,6 +62,12 @@ export function runKafkaThread(): void {
   const data = workerData as KafkaThreadData;
   if (!parentPort) throw new Error('runKafkaThread runs in a Kafka thread only');
   const logger = createLogger(data.service, data.logLevel, data.logFormat).child({ thread: 'kafka' });
-  const transport = createKafkaTransport({ client: data.client, brokers: data.brokers, clientId: data.clientId, logger });
+  const transport = createKafkaTransport({
+    client: data.client,
+    brokers: data.brokers,
+    security: securityFromThread(data.security),
+    clientId: data.clientId,
+    logger,
+  });
   new KafkaThreadHost(parentPort, transport, logger);
 }
