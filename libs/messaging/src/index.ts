@@ -27,6 +27,7 @@ export * from './lib/ports/topic-admin.port';
 // Configuration and logging.
 export * from './lib/config/common.config';
 export * from './lib/config/env';
+export * from './lib/security/describe-security';
 export * from './lib/security/etcd-security';
 export * from './lib/security/kafka-security';
 export * from './lib/security/secret';

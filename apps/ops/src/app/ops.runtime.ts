@@ -1,5 +1,5 @@
 import { ServiceCatalog } from '@gateway/discovery';
-import type { MessageConsumer, ScatterGatherAggregator } from '@gateway/messaging';
+import { describeSecurity, type MessageConsumer, type ScatterGatherAggregator } from '@gateway/messaging';
 import type { Logger } from 'pino';
 import type { Admission } from './admission/admission';
 import type { Gateway } from './gateway';
@@ -114,7 +114,7 @@ export class OpsRuntime {
     this.phase = 'started';
     await this.http.listen({ port: config.httpPort, host: config.httpHost, backlog: config.httpBacklog });
     const adminPort = await this.listenAdmin();
-    this.logger.info({ port: this.httpPort, adminPort, instanceId: config.instanceId }, 'ops started');
+    this.logger.info({ port: this.httpPort, adminPort, instanceId: config.instanceId, security: describeSecurity(config) }, 'ops started');
   }
 
   /** The port HTTP listens on (useful when configured as 0). */

@@ -1,6 +1,7 @@
 import {
   createLogger,
   DeadLetterQueue,
+  describeSecurity,
   ensureTopics,
   fetchSettings,
   KafkaPublisher,
@@ -105,7 +106,10 @@ export class ChainService implements RunnableService {
     await this.consumer.start();
     await this.registration.start();
     const httpPort = await this.health?.start();
-    this.logger.info({ topic: this.topic, instanceId: this.config.instanceId, httpPort }, 'chain service started');
+    this.logger.info(
+      { topic: this.topic, instanceId: this.config.instanceId, httpPort, security: describeSecurity(this.config) },
+      'chain service started',
+    );
   }
 
   /**

@@ -1,5 +1,7 @@
 import { throwawayCertificate } from '../testing/throwaway-certificate';
+import { describeSecurity } from './describe-security';
 import { readEtcdSecurity } from './etcd-security';
+import { PLAINTEXT_SECURITY } from './kafka-security';
 
 const HTTPS = ['https://127.0.0.1:2479'];
 const HTTP = ['http://127.0.0.1:2379'];
@@ -30,6 +32,10 @@ describe('readEtcdSecurity', () => {
     expect(security.login?.username).toBe('chain1');
     expect(security.login?.password.reveal()).toBe('pw-9');
     expect(JSON.stringify(security)).not.toContain('pw-9');
+    expect(describeSecurity({ kafkaSecurity: PLAINTEXT_SECURITY, etcdSecurity: security })).toEqual({
+      kafka: { protocol: 'PLAINTEXT' },
+      etcd: { tls: true, tlsCa: 'file', clientCertificate: true, username: 'chain1' },
+    });
   });
 
   it.each([

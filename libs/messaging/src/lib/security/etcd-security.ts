@@ -40,3 +40,12 @@ export function readEtcdSecurity(env: Env, endpoints: string[]): EtcdSecurity {
     ...(password ? { login: { username: readString(env, 'ETCD_USERNAME', ''), password } } : {}),
   };
 }
+
+/** What a log line may say about the etcd connection: TLS and the user, never the password. */
+export function describeEtcdSecurity(security: EtcdSecurity): Record<string, unknown> {
+  return {
+    tls: security.tls !== undefined,
+    ...(security.tls ? { tlsCa: security.tls.ca ? 'file' : 'system', clientCertificate: security.tls.cert !== undefined } : {}),
+    ...(security.login ? { username: security.login.username } : {}),
+  };
+}
