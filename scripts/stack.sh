@@ -7,20 +7,40 @@
 # (Kafka jars, configs, data, logs, pid files) lives in the stack folder
 # ${STACK_DIR:-<repo>/.stack}, which is git-ignored.
 #
-# Usage: scripts/stack.sh <command> [component]
-#   start   [kafka|etcd|all]   start (or find already running) components, wait
-#                              until they are ready; default: all
-#   stop    [kafka|etcd|all]   SIGTERM, up to 30 s, then SIGKILL
-#   status  [kafka|etcd|all]   one line per component; exit 0 if all up, else 3
-#   kill    <kafka|etcd>       SIGKILL (fault injection)
-#   pause   <kafka|etcd>       SIGSTOP (fault injection)
-#   resume  <kafka|etcd>       SIGCONT
-#   restart <kafka|etcd>       stop (if running) and start again on the same data
+# With --secure (or STACK_SECURE=1) the same stack gets, in addition (see
+# docs/security-stack.md): a throw-away CA, certificates and passwords made with
+# openssl in <stack>/secure (scripts/secure-material.sh); two more listeners on
+# the same broker, SASL_SSL 127.0.0.1:9094 (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)
+# and SSL 127.0.0.1:9095 (mTLS: a client certificate is required); and a second
+# etcd, "etcd-secure", on https://127.0.0.1:2479 with client certificates and
+# authentication on, its users and roles made by scripts/etcd-roles.sh. The plain
+# listeners (Kafka 9092, etcd 2379) stay as they are.
+#
+# Usage: scripts/stack.sh <command> [component] [--secure]
+#   start   [kafka|etcd|etcd-secure|all]  start (or find already running) components,
+#                              wait until they are ready; default: all (with
+#                              --secure: etcd, etcd-secure and Kafka with the
+#                              secure listeners; a plain Kafka of ours is restarted)
+#   stop    [kafka|etcd|etcd-secure|all]  SIGTERM, up to 30 s, then SIGKILL
+#                              (all: etcd-secure too when it runs)
+#   status  [kafka|etcd|etcd-secure|all]  one line per component; exit 0 if all up,
+#                              else 3 (all: etcd-secure when it runs or with --secure)
+#   kill    <kafka|etcd|etcd-secure>  SIGKILL (fault injection)
+#   pause   <kafka|etcd|etcd-secure>  SIGSTOP (fault injection)
+#   resume  <kafka|etcd|etcd-secure>  SIGCONT
+#   restart <kafka|etcd|etcd-secure>  stop (if running) and start again on the same
+#                              data; a Kafka with the secure listeners keeps them
 #   env                        print `export KAFKA_BROKERS=…` / `ETCD_ENDPOINTS=…`
-#   logs    <kafka|etcd>       show the log (follows it when run on a terminal)
+#   env --secure [service]     print the exports a service (ops, chain1, chain2,
+#                              chain3; default ops) needs on the secured stack:
+#                              SASL_SSL + SCRAM-SHA-512 on 9094, etcd over mTLS +
+#                              user/password; files only, never a password itself
+#   logs    <kafka|etcd|etcd-secure>  show the log (follows it when run on a terminal)
 #
 # Environment:
 #   STACK_DIR       stack folder (default: <repo>/.stack)
+#   STACK_SECURE    1 = as if --secure were given
+#   ETCD_SECURE_ENDPOINTS  if set, the secured etcd is provided elsewhere
 #   KAFKA_BROKERS   if set, Kafka is provided elsewhere and is never started here
 #   ETCD_ENDPOINTS  if set, etcd is provided elsewhere and is never started here
 #   KAFKA_EXTRA_PROPERTIES  lines appended to the generated server.properties
@@ -29,8 +49,10 @@
 #   KAFKA_JAVA_OPTS extra JVM flags, e.g. -Xlog:gc:file=/tmp/kafka-gc.log
 #
 # Ports are fixed: Kafka 127.0.0.1:9092 (controller 9093), etcd 127.0.0.1:2379
-# (peer 2380). If a port is already served by a process that is not ours (e.g.
-# a Kafka you run yourself) the component is reported as "external" and used.
+# (peer 2380); secure: Kafka SASL_SSL 9094 and SSL 9095, etcd-secure 2479 (peer
+# 2480, plain http on loopback). If a port is already served by a process that
+# is not ours (e.g. a Kafka you run yourself) the component is reported as
+# "external" and used.
 # -----------------------------------------------------------------------------
 set -euo pipefail
 
@@ -44,6 +66,10 @@ KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=9093
 ETCD_PORT=2379
 ETCD_PEER_PORT=2380
+KAFKA_SASL_SSL_PORT=9094     # secure: SASL_SSL (PLAIN, SCRAM-SHA-256/512)
+KAFKA_SSL_PORT=9095          # secure: SSL with a required client certificate
+ETCD_SECURE_PORT=2479        # secure etcd: https, client certificates, auth on
+ETCD_SECURE_PEER_PORT=2480
 KAFKA_READY_TIMEOUT=90   # seconds
 ETCD_READY_TIMEOUT=20    # seconds
 STOP_TIMEOUT=30          # seconds between SIGTERM and SIGKILL
@@ -56,28 +82,61 @@ KAFKA_LOG4J="$KAFKA_HOME/log4j2.properties"
 KAFKA_TOOLS_LOG4J="$KAFKA_HOME/tools-log4j2.properties"
 KAFKA_DATA="$KAFKA_HOME/data"               # log.dirs (and KRaft metadata log)
 ETCD_DATA="$STACK_DIR/etcd"                 # etcd --data-dir (nothing else in it)
+ETCD_SECURE_DATA="$STACK_DIR/etcd-secure"   # etcd-secure --data-dir
 LOG_DIR="$STACK_DIR/logs"
 LOCK_FILE="$STACK_DIR/.lock"
+
+# Secure mode: CA, certificates and passwords (scripts/secure-material.sh).
+SECURE_DIR="$STACK_DIR/secure"
+SECRETS_DIR="$SECURE_DIR/secrets"
+# Records which SCRAM credentials the Kafka data holds (cluster id + password hash).
+KAFKA_SCRAM_MARKER="$KAFKA_HOME/scram-users"
+SECURE_SERVICES=(ops chain1 chain2 chain3)      # a client certificate + users each
+KAFKA_USERS=(ops chain1 chain2 chain3 admin)    # SASL users (PLAIN and SCRAM)
+SCRAM_MECHANISMS=(SCRAM-SHA-256 SCRAM-SHA-512)
+SECURE=0                                        # --secure / STACK_SECURE=1
 
 # Kafka logs this (KafkaRaftServer) once the broker is unfenced and serving.
 KAFKA_STARTED_MARKER='Kafka Server started'
 
-COMPONENTS=(etcd kafka)   # start order: etcd is quick, Kafka is the long pole
+# Start order: etcd is quick, Kafka is the long pole. etcd-secure belongs to
+# "all" only with --secure (stop/status: also while it runs).
+COMPONENTS=(etcd etcd-secure kafka)
 
 # ---- small helpers -----------------------------------------------------------
 say()  { printf '%s\n' "$*"; }
 note() { printf 'note: %s\n' "$*" >&2; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# One status line: "kafka  running  pid 1234  127.0.0.1:9092  (extra)"
+# One status line: "kafka  running  pid 1234  127.0.0.1:9092  (extra)". The name
+# column widens to 11 when etcd-secure is among the components of the command.
+NAME_W=5
 line() { # <component> <state> <pid-text> <address> [extra]
-  printf '%-5s  %-8s  %-10s  %s%s\n' "$1" "$2" "$3" "$4" "${5:+  ($5)}"
+  printf '%-*s  %-8s  %-10s  %s%s\n' "$NAME_W" "$1" "$2" "$3" "$4" "${5:+  ($5)}"
 }
 
 pid_file() { printf '%s/%s.pid' "$STACK_DIR" "$1"; }
 log_file() { printf '%s/%s.log' "$LOG_DIR" "$1"; }
-addr_of()  { if [[ $1 == kafka ]]; then echo "$HOST:$KAFKA_PORT"; else echo "http://$HOST:$ETCD_PORT"; fi; }
-env_var()  { if [[ $1 == kafka ]]; then echo KAFKA_BROKERS; else echo ETCD_ENDPOINTS; fi; }
+addr_of() {
+  case $1 in
+    kafka)       echo "$HOST:$KAFKA_PORT" ;;
+    etcd)        echo "http://$HOST:$ETCD_PORT" ;;
+    etcd-secure) echo "https://$HOST:$ETCD_SECURE_PORT" ;;
+  esac
+}
+port_of() {
+  case $1 in kafka) echo "$KAFKA_PORT" ;; etcd) echo "$ETCD_PORT" ;; etcd-secure) echo "$ETCD_SECURE_PORT" ;; esac
+}
+env_var() {
+  case $1 in kafka) echo KAFKA_BROKERS ;; etcd) echo ETCD_ENDPOINTS ;; etcd-secure) echo ETCD_SECURE_ENDPOINTS ;; esac
+}
+# Extra text for kafka's status line when it runs with the secure listeners.
+kafka_extra() {
+  kafka_is_secure && echo "+ SASL_SSL $HOST:$KAFKA_SASL_SSL_PORT, SSL (mTLS) $HOST:$KAFKA_SSL_PORT"
+  return 0
+}
+# Join non-empty parts with "; " (status line extras).
+join_extra() { local out="" p; for p in "$@"; do [[ -n $p ]] && out+="${out:+; }$p"; done; echo "$out"; }
 
 # Wall-clock milliseconds, to report how long a start took.
 now_ms() { date +%s%3N; }
@@ -100,9 +159,14 @@ our_pid() {
   [[ $pid =~ ^[0-9]+$ ]] || return 0
   state="$(proc_state "$pid")"
   [[ -n $state && $state != Z ]] || return 0
-  if [[ $comp == kafka ]]; then marker="$KAFKA_CONF"; else marker="$ETCD_DATA"; fi
+  case $comp in
+    kafka)       marker="$KAFKA_CONF" ;;
+    etcd)        marker="$ETCD_DATA" ;;
+    etcd-secure) marker="$ETCD_SECURE_DATA" ;;
+  esac
   cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
-  [[ $cmd == *"$marker"* ]] && echo "$pid"
+  # A whole argument: ".stack/etcd" must not match ".stack/etcd-secure".
+  [[ "$cmd " == *"$marker "* ]] && echo "$pid"
   return 0
 }
 
@@ -124,17 +188,34 @@ take_lock() {
 # Kafka is ready when the port accepts connections, the server log of this run
 # says "Kafka Server started" (logged only after the broker is unfenced), and —
 # if kcat is installed — the broker answers a metadata request.
+# With the secure listeners (the config of the running broker says so), ports
+# 9094 and 9095 must accept connections as well.
 kafka_ready() {
   port_open "$HOST" "$KAFKA_PORT" || return 1
   grep -qF "$KAFKA_STARTED_MARKER" "$(log_file kafka)" 2>/dev/null || return 1
   if command -v kcat >/dev/null; then
     kcat -b "$HOST:$KAFKA_PORT" -L -m 5 >/dev/null 2>&1 || return 1
   fi
+  if kafka_is_secure; then
+    port_open "$HOST" "$KAFKA_SASL_SSL_PORT" && port_open "$HOST" "$KAFKA_SSL_PORT" || return 1
+  fi
 }
 
+# Did the last launch of our Kafka write the secure listeners?
+kafka_is_secure() { grep -q "^listeners=.*SASL_SSL://" "$KAFKA_CONF" 2>/dev/null; }
+
 # etcd is ready when /health says {"health":"true"}.
-etcd_ready_at() { curl -fsS --max-time 2 "$1/health" 2>/dev/null | grep -q '"health":"true"'; }
-etcd_ready() { etcd_ready_at "http://$HOST:$ETCD_PORT"; }
+etcd_ready_at() { curl -fsS --max-time 2 "$@" 2>/dev/null | grep -q '"health":"true"'; }
+etcd_ready() { etcd_ready_at "http://$HOST:$ETCD_PORT/health"; }
+# etcd-secure: the same over TLS with our client certificate (its CN is no etcd
+# user; /health needs none).
+etcd_secure_ready() {
+  etcd_ready_at --cacert "$SECURE_DIR/ca.pem" --cert "$SECURE_DIR/client.pem" \
+    --key "$SECURE_DIR/client-key.pem" "https://$HOST:$ETCD_SECURE_PORT/health"
+}
+comp_ready() { # <component>
+  case $1 in kafka) kafka_ready ;; etcd) etcd_ready ;; etcd-secure) etcd_secure_ready ;; esac
+}
 
 # Is an externally provided endpoint (KAFKA_BROKERS / ETCD_ENDPOINTS) reachable?
 env_endpoint_up() {
@@ -142,10 +223,14 @@ env_endpoint_up() {
   if [[ $comp == kafka ]]; then
     first="${KAFKA_BROKERS%%,*}"; hostport="${first#*://}"
     port_open "${hostport%:*}" "${hostport##*:}"
-  else
+  elif [[ $comp == etcd ]]; then
     first="${ETCD_ENDPOINTS%%,*}"
     [[ $first == *://* ]] || first="http://$first"
-    etcd_ready_at "$first"
+    etcd_ready_at "$first/health"
+  else
+    # A secured etcd elsewhere: is its port open? (Its /health may need a client certificate.)
+    first="${ETCD_SECURE_ENDPOINTS%%,*}"; hostport="${first#*://}"; hostport="${hostport%%/*}"
+    port_open "${hostport%:*}" "${hostport##*:}"
   fi
 }
 
@@ -208,9 +293,18 @@ ensure_kafka_libs() {
   echo "$sum" >"$marker"
 }
 
+# Secure mode: openssl, then the CA, certificates and passwords in $SECURE_DIR
+# (made once, renewed when missing or expiring within a day).
+ensure_secure_material() {
+  need openssl openssl
+  mkdir -p "$STACK_DIR"
+  bash "$SCRIPT_DIR/secure-material.sh" --quiet "$SECURE_DIR" || die "could not make the secure material in $SECURE_DIR"
+}
+
 # Install/resolve what the components we are about to start need.
 ensure_prereqs() { # <components…>
   local c
+  if (( SECURE )) || [[ " $* " == *" etcd-secure "* ]]; then ensure_secure_material; fi
   for c in "$@"; do
     case $c in
       # Nothing to install for a component that is provided elsewhere, already
@@ -218,9 +312,18 @@ ensure_prereqs() { # <components…>
       etcd)  [[ -n ${ETCD_ENDPOINTS:-} || -n "$(our_pid etcd)" ]] && continue
              port_open "$HOST" "$ETCD_PORT" && continue
              need etcd etcd-server etcd-client ;;
+      # etcd-secure also needs etcdctl (users and roles) even when it is running.
+      etcd-secure)
+             [[ -n ${ETCD_SECURE_ENDPOINTS:-} ]] && continue
+             need etcd etcd-server etcd-client
+             need etcdctl etcd-client ;;
       kafka) want_kcat
-             [[ -n ${KAFKA_BROKERS:-} || -n "$(our_pid kafka)" ]] && continue
-             port_open "$HOST" "$KAFKA_PORT" && continue
+             # Secure mode uses the Kafka CLI (SCRAM users) even when Kafka is running.
+             if (( ! SECURE )); then
+               [[ -n ${KAFKA_BROKERS:-} || -n "$(our_pid kafka)" ]] && continue
+               port_open "$HOST" "$KAFKA_PORT" && continue
+             fi
+             [[ -n ${KAFKA_BROKERS:-} ]] && continue
              need java openjdk-17-jre-headless
              ensure_kafka_libs ;;
     esac
@@ -232,17 +335,27 @@ ensure_prereqs() { # <components…>
 # script take effect. Data is never touched.
 write_kafka_config() {
   mkdir -p "$KAFKA_HOME" "$KAFKA_DATA" "$LOG_DIR"
+  local listeners="PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT"
+  local advertised="PLAINTEXT://$HOST:$KAFKA_PORT"
+  local protocols="CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+  if (( SECURE )); then
+    listeners+=",SASL_SSL://$HOST:$KAFKA_SASL_SSL_PORT,SSL://$HOST:$KAFKA_SSL_PORT"
+    advertised+=",SASL_SSL://$HOST:$KAFKA_SASL_SSL_PORT,SSL://$HOST:$KAFKA_SSL_PORT"
+    protocols+=",SASL_SSL:SASL_SSL,SSL:SSL"
+  fi
+  # The secure config holds the PLAIN users' passwords: owner-only.
+  touch "$KAFKA_CONF"; chmod 600 "$KAFKA_CONF"
   cat >"$KAFKA_CONF" <<EOF
 # Generated by scripts/stack.sh — edits are overwritten on the next start.
 # Single node, KRaft mode, combined broker + controller, static quorum.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
+listeners=$listeners
+advertised.listeners=$advertised
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=$protocols
 log.dirs=$KAFKA_DATA
 
 # Topics: the services create their own topics, nothing is auto-created.
@@ -267,6 +380,7 @@ broker.session.timeout.ms=3000
 num.network.threads=2
 num.io.threads=4
 num.recovery.threads.per.data.dir=1
+$(kafka_secure_properties)
 ${KAFKA_EXTRA_PROPERTIES:+
 # From KAFKA_EXTRA_PROPERTIES (a later line wins over an earlier one).
 $KAFKA_EXTRA_PROPERTIES}
@@ -306,6 +420,53 @@ rootLogger.appenderRef.stderr.ref = STDERR
 EOF
 }
 
+# The secure listeners' settings (secure mode). Passwords go into JAAS configs,
+# which Kafka treats as passwords: its config dump at start shows [hidden].
+kafka_secure_properties() {
+  (( SECURE )) || return 0
+  local u plain_users=""
+  for u in "${KAFKA_USERS[@]}"; do
+    plain_users+=" user_$u=\"$(<"$SECRETS_DIR/kafka-$u.password")\""
+  done
+  cat <<EOF
+
+# ---- secure listeners (stack.sh --secure) ----
+# TLS for SASL_SSL and SSL: PEM key and trust stores, no keytool needed.
+ssl.keystore.type=PEM
+ssl.keystore.location=$SECURE_DIR/kafka-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$SECURE_DIR/ca.pem
+# SASL_SSL 9094: PLAIN (users listed here) and SCRAM (credentials in the cluster
+# metadata, created at format time or by ConfigCommand).
+listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required$plain_users;
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+# SSL 9095: mTLS, a certificate signed by our CA is required. The principal is
+# the certificate's CN (User:ops, not User:CN=ops).
+listener.name.ssl.ssl.client.auth=required
+ssl.principal.mapping.rules=RULE:^CN=([^,]+).*\$/\$1/,DEFAULT
+EOF
+}
+
+# StorageTool's "--add-scram 'SCRAM-SHA-256=[name=<u>,password=<pw>]'" pairs for
+# every user and mechanism, NUL-separated (for mapfile -d '').
+scram_format_args() {
+  local u m pw
+  for u in "${KAFKA_USERS[@]}"; do
+    pw="$(<"$SECRETS_DIR/kafka-$u.password")"
+    for m in "${SCRAM_MECHANISMS[@]}"; do printf -- '--add-scram\0%s=[name=%s,password=%s]\0' "$m" "$u" "$pw"; done
+  done
+}
+
+# What the SCRAM marker should hold: the data's cluster id + a hash of the passwords.
+scram_fingerprint() {
+  local id u
+  id="$(sed -n 's/^cluster.id=//p' "$KAFKA_DATA/meta.properties" 2>/dev/null)"
+  { for u in "${KAFKA_USERS[@]}"; do printf '%s:' "$u"; cat "$SECRETS_DIR/kafka-$u.password"; echo; done; } |
+    sha256sum | { read -r sum _; echo "$id $sum"; }
+}
+
 # Format the KRaft storage once, with a random cluster id. A Kafka cluster id is
 # 16 random bytes in URL-safe base64 without padding; one starting with '-' is
 # avoided (it would look like a command-line flag).
@@ -315,11 +476,84 @@ format_kafka_storage() {
   while [[ $id == -* ]]; do
     id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
   done
-  say "formatting Kafka storage (cluster id $id) …"
+  # Secure mode: the SCRAM users go into the metadata at format time.
+  local scram=()
+  (( SECURE )) && mapfile -d '' scram < <(scram_format_args)
+  say "formatting Kafka storage (cluster id $id${scram:+, with ${#KAFKA_USERS[@]} SCRAM users}) …"
+  # The format log lists the SCRAM records (salted keys, no passwords): owner-only.
+  : >"$LOG_DIR/kafka-format.log"; chmod 600 "$LOG_DIR/kafka-format.log"
   java -Dlog4j2.configurationFile="$KAFKA_TOOLS_LOG4J" -cp "$KAFKA_LIBS/*" \
-    kafka.tools.StorageTool format --cluster-id "$id" --config "$KAFKA_CONF" \
+    kafka.tools.StorageTool format --cluster-id "$id" --config "$KAFKA_CONF" "${scram[@]}" \
     >"$LOG_DIR/kafka-format.log" 2>&1 \
     || { cat "$LOG_DIR/kafka-format.log" >&2; die "kafka storage format failed"; }
+  if (( SECURE )); then scram_fingerprint >"$KAFKA_SCRAM_MARKER"; else rm -f "$KAFKA_SCRAM_MARKER"; fi
+}
+
+# Secure mode, broker up: make sure every SASL user has SCRAM credentials. A data
+# dir formatted by a plain start has none; they are added (or, after a password
+# file changed, replaced) with ConfigCommand over the plain listener. Passwords
+# go through a file (--add-config-file), not the command line. One mechanism per
+# call: Kafka 4.4 refuses two credentials of one user in the same request ("A
+# user credential cannot be altered twice in the same request").
+ensure_kafka_scram() {
+  local want u m cfg
+  want="$(scram_fingerprint)"
+  [[ -f $KAFKA_SCRAM_MARKER && "$(<"$KAFKA_SCRAM_MARKER")" == "$want" ]] && return 0
+  say "kafka: adding SCRAM credentials (${SCRAM_MECHANISMS[*]}) for ${KAFKA_USERS[*]} …"
+  cfg="$(mktemp "$KAFKA_HOME/scram.XXXXXX")"   # mode 600
+  : >"$LOG_DIR/kafka-scram.log"
+  for u in "${KAFKA_USERS[@]}"; do
+    for m in "${SCRAM_MECHANISMS[@]}"; do
+      printf '%s=password=%s\n' "$m" "$(<"$SECRETS_DIR/kafka-$u.password")" >"$cfg"
+      if ! java -Dlog4j2.configurationFile="$KAFKA_TOOLS_LOG4J" -cp "$KAFKA_LIBS/*" \
+           org.apache.kafka.tools.ConfigCommand --bootstrap-server "$HOST:$KAFKA_PORT" --alter \
+           --add-config-file "$cfg" --entity-type users --entity-name "$u" \
+           >>"$LOG_DIR/kafka-scram.log" 2>&1; then
+        rm -f "$cfg"; tail -n 20 "$LOG_DIR/kafka-scram.log" >&2
+        die "could not add the $m credential of $u (log: $LOG_DIR/kafka-scram.log)"
+      fi
+    done
+  done
+  rm -f "$cfg"
+  echo "$want" >"$KAFKA_SCRAM_MARKER"
+}
+
+# Secure mode: does SCRAM work on 9094, and has every user both credentials?
+# One Java client (ConfigCommand) logs in as admin with SCRAM-SHA-512 over
+# SASL_SSL and lists the users' credentials. (Not kcat: librdkafka before 2.6.1
+# sends a SCRAM nonce that Kafka 4 refuses — "invalid credentials" — and Debian
+# 12's kcat has 2.0.2. kcat works on 9094 with PLAIN and on 9095 with mTLS.)
+kafka_scram_ready() {
+  local cfg out u m rc=0
+  cfg="$(mktemp "$KAFKA_HOME/admin-client.XXXXXX")"   # mode 600: holds a password
+  cat >"$cfg" <<EOF
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(<"$SECRETS_DIR/kafka-admin.password")";
+ssl.truststore.type=PEM
+ssl.truststore.location=$SECURE_DIR/ca.pem
+EOF
+  out="$(java -Dlog4j2.configurationFile="$KAFKA_TOOLS_LOG4J" -cp "$KAFKA_LIBS/*" \
+    org.apache.kafka.tools.ConfigCommand --bootstrap-server "$HOST:$KAFKA_SASL_SSL_PORT" \
+    --command-config "$cfg" --describe --entity-type users 2>&1)" || rc=1
+  rm -f "$cfg"
+  (( rc == 0 )) || return 1
+  for u in "${KAFKA_USERS[@]}"; do
+    for m in "${SCRAM_MECHANISMS[@]}"; do
+      grep -q "user-principal '$u'.*$m=" <<<"$out" || return 1
+    done
+  done
+}
+
+# Secure mode, after Kafka is ready: SCRAM users present and usable.
+finish_kafka_secure() {
+  kafka_is_secure || return 0
+  ensure_kafka_scram
+  local deadline=$(( $(date +%s) + 30 ))
+  until kafka_scram_ready; do
+    (( $(date +%s) < deadline )) || die "kafka: SCRAM users cannot log in on $HOST:$KAFKA_SASL_SSL_PORT after 30s (log: $(log_file kafka))"
+    sleep 0.5
+  done
 }
 
 launch_kafka() {
@@ -356,6 +590,49 @@ launch_etcd() {
       --initial-cluster "stack=http://$HOST:$ETCD_PEER_PORT"
 }
 
+# The secured etcd: its own data dir and ports; TLS with our server certificate;
+# clients must present a certificate signed by our CA (--client-cert-auth). The
+# peer URL stays plain http on loopback (a single member; nothing else dials it).
+launch_etcd_secure() {
+  port_open "$HOST" "$ETCD_SECURE_PEER_PORT" \
+    && die "port $ETCD_SECURE_PEER_PORT (etcd-secure peer) is in use by another process"
+  mkdir -p "$ETCD_SECURE_DATA" "$LOG_DIR"
+  chmod 700 "$ETCD_SECURE_DATA"
+  rotate_log "$(log_file etcd-secure)"
+  spawn etcd-secure "$(log_file etcd-secure)" \
+    etcd --name stack-secure --data-dir "$ETCD_SECURE_DATA" --logger zap \
+      --listen-client-urls "https://$HOST:$ETCD_SECURE_PORT" \
+      --advertise-client-urls "https://$HOST:$ETCD_SECURE_PORT" \
+      --cert-file "$SECURE_DIR/etcd.pem" --key-file "$SECURE_DIR/etcd-key.pem" \
+      --client-cert-auth --trusted-ca-file "$SECURE_DIR/ca.pem" \
+      --listen-peer-urls "http://$HOST:$ETCD_SECURE_PEER_PORT" \
+      --initial-advertise-peer-urls "http://$HOST:$ETCD_SECURE_PEER_PORT" \
+      --initial-cluster "stack-secure=http://$HOST:$ETCD_SECURE_PEER_PORT"
+}
+
+# etcd-secure, once ready: root, the roles and users of scripts/etcd-roles.sh
+# (the default layout), auth enabled. Idempotent; prints what it changed.
+finish_etcd_secure() {
+  local log="$LOG_DIR/etcd-roles.log" changes
+  if ! ETCD_ENDPOINTS="https://$HOST:$ETCD_SECURE_PORT" ETCD_CA_FILE="$SECURE_DIR/ca.pem" \
+       ETCD_CERT_FILE="$SECURE_DIR/client.pem" ETCD_KEY_FILE="$SECURE_DIR/client-key.pem" \
+       ETCD_SECRETS_DIR="$SECRETS_DIR" ETCD_ROOT_PASSWORD_FILE="$SECRETS_DIR/etcd-root.password" \
+       DISCOVERY_PREFIX=/services/ \
+       bash "$SCRIPT_DIR/etcd-roles.sh" "${SECURE_SERVICES[@]}" >"$log" 2>&1; then
+    cat "$log" >&2
+    die "etcd-secure: setting up users and roles failed (log: $log)"
+  fi
+  changes="$(grep -E ': created$|— granted$|: role .* granted$|auth: enabled$|password updated' "$log" || true)"
+  if [[ -n $changes ]]; then
+    say "etcd-secure users and roles (scripts/etcd-roles.sh; full log: $log):"
+    printf '%s\n' "$changes"
+  fi
+}
+
+launch() { # <component>
+  case $1 in kafka) launch_kafka ;; etcd) launch_etcd ;; etcd-secure) launch_etcd_secure ;; esac
+}
+
 # ---- process control ---------------------------------------------------------
 # Start a detached process: its own session (setsid) and immune to SIGHUP
 # (nohup), stdin from /dev/null, output to <logfile>, lock fd 9 closed. The
@@ -384,7 +661,7 @@ wait_ready() { # <component> <timeout-seconds>
       [[ $comp == kafka ]] && tail -n 10 "$LOG_DIR/kafka.out" >&2 2>/dev/null
       die "$comp exited during start-up (logs: $LOG_DIR)"
     fi
-    "${comp}_ready" && return 0
+    comp_ready "$comp" && return 0
     if (( $(date +%s) >= deadline )); then
       tail -n 30 "$(log_file "$comp")" >&2 2>/dev/null || true
       die "$comp (pid $pid) not ready after ${limit}s — still running; see $(log_file "$comp")"
@@ -422,7 +699,7 @@ signal_and_wait() { # <pid> <signal> <secs>
 # ---- commands ----------------------------------------------------------------
 # Start one component (or find it running). Prints a line unless we launched it,
 # in which case the caller waits and prints (LAUNCHED[comp]=1, STARTED_AT[comp]).
-declare -A LAUNCHED=() STARTED_AT=()
+declare -A LAUNCHED=() STARTED_AT=() FOUND=()
 start_one() {
   local comp=$1 var pid port
   var="$(env_var "$comp")"
@@ -432,26 +709,33 @@ start_one() {
   fi
   clean_stale_pid "$comp"
   pid="$(our_pid "$comp")"
+  # start --secure: a plain Kafka of ours is restarted so the secure listeners exist.
+  if [[ -n $pid && $comp == kafka ]] && (( SECURE )) && ! kafka_is_secure; then
+    note "kafka (pid $pid) runs without the secure listeners; restarting it with them"
+    stop_pid kafka "$pid" >/dev/null
+    pid=""
+  fi
   if [[ -n $pid ]]; then
     if [[ "$(proc_state "$pid")" == T ]]; then
       note "$comp (pid $pid) was paused; resuming it"
       kill -CONT "$pid"
     fi
-    if "${comp}_ready"; then
-      line "$comp" running "pid $pid" "$(addr_of "$comp")" "already running"
+    if comp_ready "$comp"; then
+      line "$comp" running "pid $pid" "$(addr_of "$comp")" "$(join_extra "already running" "$([[ $comp == kafka ]] && kafka_extra)")"
+      FOUND[$comp]=1
     else
       # Ours but not ready yet (e.g. just restarted elsewhere): wait for it.
       STARTED_AT[$comp]="$(now_ms)"; LAUNCHED[$comp]=1
     fi
     return 0
   fi
-  if [[ $comp == kafka ]]; then port=$KAFKA_PORT; else port=$ETCD_PORT; fi
+  port="$(port_of "$comp")"
   if port_open "$HOST" "$port"; then
     line "$comp" external "-" "$(addr_of "$comp")" "port served by a process not started here; using it"
     return 0
   fi
   STARTED_AT[$comp]="$(now_ms)"
-  "launch_$comp"
+  launch "$comp"
   LAUNCHED[$comp]=1
 }
 
@@ -462,10 +746,34 @@ cmd_start() { # <components…>
   # Launch everything first, then wait, so etcd and Kafka boot in parallel.
   for c in "$@"; do start_one "$c"; done
   for c in "$@"; do
+    [[ -n ${LAUNCHED[$c]:-} || -n ${FOUND[$c]:-} ]] || continue
+    if [[ -n ${LAUNCHED[$c]:-} ]]; then
+      if [[ $c == kafka ]]; then wait_ready kafka "$KAFKA_READY_TIMEOUT"; else wait_ready "$c" "$ETCD_READY_TIMEOUT"; fi
+    fi
+    # Secure set-up on a component of ours (launched now or found running): SCRAM
+    # users on Kafka, users/roles/auth on etcd-secure. Both are idempotent.
+    case $c in
+      kafka)       if (( SECURE )); then finish_kafka_secure; fi ;;
+      etcd-secure) finish_etcd_secure ;;
+    esac
     [[ -n ${LAUNCHED[$c]:-} ]] || continue
-    if [[ $c == kafka ]]; then wait_ready kafka "$KAFKA_READY_TIMEOUT"; else wait_ready etcd "$ETCD_READY_TIMEOUT"; fi
-    line "$c" running "pid $(our_pid "$c")" "$(addr_of "$c")" "ready in $(secs_since "${STARTED_AT[$c]}")"
+    line "$c" running "pid $(our_pid "$c")" "$(addr_of "$c")" \
+      "$(join_extra "ready in $(secs_since "${STARTED_AT[$c]}")" "$([[ $c == kafka ]] && kafka_extra)")"
   done
+}
+
+# Stop our process <pid> of <component>: SIGTERM, then SIGKILL after STOP_TIMEOUT.
+stop_pid() { # <component> <pid>
+  local c=$1 pid=$2 t0
+  t0="$(now_ms)"
+  if signal_and_wait "$pid" TERM "$STOP_TIMEOUT"; then
+    rm -f "$(pid_file "$c")"
+    line "$c" stopped "pid $pid" "$(addr_of "$c")" "SIGTERM, $(secs_since "$t0")"
+  else
+    signal_and_wait "$pid" KILL 10 || die "$c (pid $pid) survived SIGKILL"
+    rm -f "$(pid_file "$c")"
+    line "$c" stopped "pid $pid" "$(addr_of "$c")" "SIGKILL after ${STOP_TIMEOUT}s"
+  fi
 }
 
 cmd_stop() { # <components…>
@@ -478,23 +786,14 @@ cmd_stop() { # <components…>
       rm -f "$(pid_file "$c")"
       if [[ -n ${!var:-} ]]; then
         line "$c" external "-" "${!var}" "$var is set; left alone"
-      elif { [[ $c == kafka ]] && port_open "$HOST" "$KAFKA_PORT"; } ||
-           { [[ $c == etcd ]] && port_open "$HOST" "$ETCD_PORT"; }; then
+      elif port_open "$HOST" "$(port_of "$c")"; then
         line "$c" external "-" "$(addr_of "$c")" "not started here; left alone"
       else
         line "$c" stopped "-" "$(addr_of "$c")"
       fi
       continue
     fi
-    local t0; t0="$(now_ms)"
-    if signal_and_wait "$pid" TERM "$STOP_TIMEOUT"; then
-      rm -f "$(pid_file "$c")"
-      line "$c" stopped "pid $pid" "$(addr_of "$c")" "SIGTERM, $(secs_since "$t0")"
-    else
-      signal_and_wait "$pid" KILL 10 || die "$c (pid $pid) survived SIGKILL"
-      rm -f "$(pid_file "$c")"
-      line "$c" stopped "pid $pid" "$(addr_of "$c")" "SIGKILL after ${STOP_TIMEOUT}s"
-    fi
+    stop_pid "$c" "$pid"
   done
 }
 
@@ -508,11 +807,13 @@ status_one() {
   fi
   pid="$(our_pid "$comp")"
   if [[ -n $pid ]]; then
-    if [[ "$(proc_state "$pid")" == T ]]; then line "$comp" paused "pid $pid" "$(addr_of "$comp")"; return 1; fi
-    if "${comp}_ready"; then line "$comp" running "pid $pid" "$(addr_of "$comp")"; return 0; fi
-    line "$comp" starting "pid $pid" "$(addr_of "$comp")" "not ready"; return 1
+    local extra=""
+    [[ $comp == kafka ]] && extra="$(kafka_extra)"
+    if [[ "$(proc_state "$pid")" == T ]]; then line "$comp" paused "pid $pid" "$(addr_of "$comp")" "$extra"; return 1; fi
+    if comp_ready "$comp"; then line "$comp" running "pid $pid" "$(addr_of "$comp")" "$extra"; return 0; fi
+    line "$comp" starting "pid $pid" "$(addr_of "$comp")" "$(join_extra "not ready" "$extra")"; return 1
   fi
-  if [[ $comp == kafka ]]; then port=$KAFKA_PORT; else port=$ETCD_PORT; fi
+  port="$(port_of "$comp")"
   if port_open "$HOST" "$port"; then line "$comp" external "-" "$(addr_of "$comp")" "not started here"; return 0; fi
   line "$comp" stopped "-" "$(addr_of "$comp")"; return 1
 }
@@ -540,6 +841,8 @@ cmd_signal() { # <KILL|STOP|CONT> <component>
 cmd_restart() { # <component>
   local var; var="$(env_var "$1")"
   [[ -z ${!var:-} ]] || die "$var is set: $1 is not managed by this script"
+  # A Kafka of ours running with the secure listeners comes back with them.
+  if [[ $1 == kafka && -n "$(our_pid kafka)" ]] && kafka_is_secure; then SECURE=1; fi
   ( cmd_stop "$1" )   # subshell: releases the lock when done
   cmd_start "$1"
 }
@@ -547,6 +850,31 @@ cmd_restart() { # <component>
 cmd_env() {
   printf 'export KAFKA_BROKERS=%q\n' "${KAFKA_BROKERS:-$HOST:$KAFKA_PORT}"
   printf 'export ETCD_ENDPOINTS=%q\n' "${ETCD_ENDPOINTS:-http://$HOST:$ETCD_PORT}"
+}
+
+# env --secure [service]: what a service needs on the secured stack. Paths are
+# absolute; passwords stay in their files (the *_PASSWORD_FILE variables).
+# mTLS Kafka instead of SASL: KAFKA_BROKERS=127.0.0.1:9095 KAFKA_SECURITY_PROTOCOL=SSL
+# with KAFKA_TLS_CA_FILE, KAFKA_TLS_CERT_FILE, KAFKA_TLS_KEY_FILE (see docs/security-stack.md).
+cmd_env_secure() { # [service]
+  local svc=${1:-ops} dir secrets
+  [[ " ${SECURE_SERVICES[*]} " == *" $svc "* ]] || die "unknown service '$svc' (expected one of: ${SECURE_SERVICES[*]})"
+  dir="$(realpath -m "$SECURE_DIR")"; secrets="$dir/secrets"
+  [[ -f $dir/ca.pem && -f $secrets/kafka-$svc.password ]] \
+    || note "$dir has no certificates/passwords yet: run scripts/stack.sh start --secure"
+  printf 'export %s=%q\n' \
+    KAFKA_BROKERS "$HOST:$KAFKA_SASL_SSL_PORT" \
+    KAFKA_SECURITY_PROTOCOL SASL_SSL \
+    KAFKA_SASL_MECHANISM SCRAM-SHA-512 \
+    KAFKA_SASL_USERNAME "$svc" \
+    KAFKA_SASL_PASSWORD_FILE "$secrets/kafka-$svc.password" \
+    KAFKA_TLS_CA_FILE "$dir/ca.pem" \
+    ETCD_ENDPOINTS "${ETCD_SECURE_ENDPOINTS:-https://$HOST:$ETCD_SECURE_PORT}" \
+    ETCD_CA_FILE "$dir/ca.pem" \
+    ETCD_CERT_FILE "$dir/client-$svc.pem" \
+    ETCD_KEY_FILE "$dir/client-$svc-key.pem" \
+    ETCD_USERNAME "$svc" \
+    ETCD_PASSWORD_FILE "$secrets/etcd-$svc.password"
 }
 
 cmd_logs() { # <component>
@@ -558,22 +886,41 @@ cmd_logs() { # <component>
 usage() { sed -n '/^# Usage:/,/^# Environment:/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 
 # Component argument → global COMPS. "all" (or nothing, where allowed) means
-# every component; otherwise exactly one of kafka / etcd.
+# every component (for start: etcd-secure too with --secure; for stop and status:
+# etcd-secure too when it runs or with --secure); otherwise exactly one.
 COMPS=()
-parse_components() { # <arg> <all-allowed: yes|no>
-  case ${1:-all} in
-    all)        [[ $2 == yes ]] || die "a component is required: kafka or etcd"
-                COMPS=("${COMPONENTS[@]}") ;;
-    kafka|etcd) COMPS=("$1") ;;
-    *)          die "unknown component '$1' (expected kafka or etcd$([[ $2 == yes ]] && echo ' or all'))" ;;
+parse_components() { # <command> <arg> <all-allowed: yes|no>
+  local cmd=$1
+  case ${2:-all} in
+    all)        [[ $3 == yes ]] || die "a component is required: kafka, etcd or etcd-secure"
+                local c
+                COMPS=()
+                for c in "${COMPONENTS[@]}"; do
+                  if [[ $c == etcd-secure ]] && (( ! SECURE )) &&
+                     { [[ $cmd == start ]] || [[ -z "$(our_pid etcd-secure)" ]]; }; then
+                    continue
+                  fi
+                  COMPS+=("$c")
+                done ;;
+    kafka|etcd|etcd-secure) COMPS=("$2") ;;
+    *)          die "unknown component '$2' (expected kafka, etcd or etcd-secure$([[ $3 == yes ]] && echo ' or all'))" ;;
   esac
+  [[ " ${COMPS[*]} " == *" etcd-secure "* ]] && NAME_W=11
+  return 0
 }
 
 main() {
+  # --secure may stand anywhere; STACK_SECURE=1 (or true/yes) does the same.
+  local args=() a
+  case ${STACK_SECURE:-} in 1|true|yes) SECURE=1 ;; esac
+  for a in "$@"; do
+    if [[ $a == --secure ]]; then SECURE=1; else args+=("$a"); fi
+  done
+  set -- "${args[@]}"
   local cmd=${1:-help}; shift || true
   case $cmd in
-    start|stop|status) parse_components "${1:-all}" yes ;;
-    kill|pause|resume|restart|logs) parse_components "${1:-}" no ;;
+    start|stop|status) parse_components "$cmd" "${1:-all}" yes ;;
+    kill|pause|resume|restart|logs) parse_components "$cmd" "${1:-}" no ;;
   esac
   case $cmd in
     start)   cmd_start "${COMPS[@]}" ;;
@@ -583,7 +930,7 @@ main() {
     pause)   cmd_signal STOP "${COMPS[0]}" ;;
     resume)  cmd_signal CONT "${COMPS[0]}" ;;
     restart) cmd_restart "${COMPS[0]}" ;;
-    env)     cmd_env ;;
+    env)     if (( SECURE )); then cmd_env_secure "${1:-}"; else cmd_env; fi ;;
     logs)    cmd_logs "${COMPS[0]}" ;;
     help|-h|--help) usage ;;
     *)       usage >&2; exit 2 ;;
