@@ -4,18 +4,22 @@
 #   1. lint, typecheck, unit tests and the esbuild bundles of every project (Nx), and the
 #      format check (prettier --check .);
 #   2. the integration tests: the bundles against the real Kafka and etcd;
-#   3. the fault-injection suite: processes, Kafka and etcd killed, paused and restarted.
+#   3. the fault-injection suite: processes, Kafka and etcd killed, paused and restarted;
+#   4. the secured-stack suite: the main and the negative scenarios on Kafka with SASL_SSL and etcd
+#      with TLS and auth (scripts/stack.sh start --secure adds them to the local stack).
 #
-# Stages 2 and 3 run once per Kafka client the services can use (KAFKA_CLIENT): @platformatic/kafka
+# Stages 2 to 4 run once per Kafka client the services can use (KAFKA_CLIENT): @platformatic/kafka
 # (the default), then kafkajs. TEST_KAFKA_CLIENTS="platformatic" (or "kafkajs") runs one of them.
 #
 # Kafka and etcd: when a Docker engine answers and neither KAFKA_BROKERS nor ETCD_ENDPOINTS is
 # set, the integration tests start their own in containers (testcontainers, in their global
 # setup) and no local stack is started for stages 1-2; otherwise the local stack
 # (scripts/stack.sh), started here unless KAFKA_BROKERS / ETCD_ENDPOINTS point elsewhere or it
-# already runs. The fault suite always uses the local stack. What this script started, it stops.
+# already runs. The fault and secured suites always use the local stack. What this script
+# started, it stops.
 #
-# `scripts/test.sh integration` or `scripts/test.sh faults` runs only that stage (and the builds).
+# `scripts/test.sh integration`, `scripts/test.sh faults` or `scripts/test.sh secure` runs only
+# that stage (and the builds).
 # Exits non-zero on any failure and ends with one line: "N passed, N failed".
 # KEEP_STACK=1 leaves a stack this script started running afterwards.
 set -euo pipefail
@@ -48,7 +52,7 @@ trap finish EXIT
 nx() { npx nx "$@" --outputStyle=static --skip-nx-cache; }
 
 stage="${1:-all}"
-case "$stage" in all | integration | faults) ;; *) echo "usage: $0 [all|integration|faults]" >&2; exit 2 ;; esac
+case "$stage" in all | integration | faults | secure) ;; *) echo "usage: $0 [all|integration|faults|secure]" >&2; exit 2 ;; esac
 clients="${TEST_KAFKA_CLIENTS:-platformatic kafkajs}"
 for client in $clients; do
   case "$client" in platformatic | kafkajs) ;; *) echo "TEST_KAFKA_CLIENTS: unknown client \"$client\"" >&2; exit 2 ;; esac
@@ -60,7 +64,7 @@ docker_engine() {
   timeout -s KILL 3 node -e "require('testcontainers').getContainerRuntimeClient().then(() => process.exit(0), () => process.exit(1))" \
     >/dev/null 2>&1
 }
-if [[ $stage != faults && -z ${KAFKA_BROKERS:-} && -z ${ETCD_ENDPOINTS:-} ]] && docker_engine; then
+if [[ $stage != faults && $stage != secure && -z ${KAFKA_BROKERS:-} && -z ${ETCD_ENDPOINTS:-} ]] && docker_engine; then
   echo "== Docker engine found: the integration tests bring Kafka and etcd up with testcontainers"
 else
   start_stack
@@ -83,5 +87,13 @@ if [[ $stage == all || $stage == faults ]]; then
   for client in $clients; do
     echo "== fault-injection suite (kills, pauses and restarts of the real processes), services on KAFKA_CLIENT=$client"
     KAFKA_CLIENT=$client nx run integration:faults
+  done
+fi
+if [[ $stage == all || $stage == secure ]]; then
+  stack_started=yes
+  bash scripts/stack.sh start --secure # the secured listeners and etcd beside the plain ones
+  for client in $clients; do
+    echo "== secured-stack suite (Kafka SASL_SSL + SCRAM, etcd TLS + auth + roles), services on KAFKA_CLIENT=$client"
+    KAFKA_CLIENT=$client nx run integration:secure
   done
 fi

@@ -18,7 +18,7 @@ interface ProjectConfig {
  * - else, a Docker engine answers: Kafka and etcd in containers (testcontainers), whose addresses go
  *   into KAFKA_BROKERS / ETCD_ENDPOINTS for the tests and the service processes they start;
  * - else the local stack (scripts/stack.sh; scripts/test.sh starts it).
- * The fault suite always uses the local stack: it kills and restarts it through scripts/stack.sh.
+ * The fault and secured suites always use the local stack: they drive it through scripts/stack.sh.
  */
 export default async function globalSetup(_globalConfig: unknown, project: ProjectConfig = {}): Promise<void> {
   for (const app of ['ops', 'chain1', 'chain2', 'chain3']) {
@@ -26,7 +26,7 @@ export default async function globalSetup(_globalConfig: unknown, project: Proje
     if (!existsSync(bundle)) throw new Error(`${bundle} is missing: build first (npx nx run-many -t build)`);
   }
   const suite = typeof project.displayName === 'string' ? project.displayName : project.displayName?.name;
-  const source = await chooseInfrastructure(suite === 'faults');
+  const source = await chooseInfrastructure(suite === 'faults' || suite === 'secure');
   process.stdout.write(`\ninfrastructure: ${source} — Kafka ${kafkaBrokers()}, etcd ${etcdEndpoints()}\n`);
   const missing = ['kcat', 'etcdctl'].filter((tool) => !onPath(tool));
   if (missing.length > 0) process.stdout.write(`note: ${missing.join(', ')} not on PATH: the tests that use them will fail\n`);
@@ -41,13 +41,13 @@ export default async function globalSetup(_globalConfig: unknown, project: Proje
 }
 
 /** Decides, starts the containers when they are chosen, and says why (the text after "infrastructure: "). */
-async function chooseInfrastructure(faultSuite: boolean): Promise<string> {
+async function chooseInfrastructure(localStackOnly: boolean): Promise<string> {
   const given = ['KAFKA_BROKERS', 'ETCD_ENDPOINTS'].filter((name) => process.env[name]);
   if (given.length > 0) {
     const rest = given.length === 1 ? `; ${given[0] === 'KAFKA_BROKERS' ? 'etcd' : 'Kafka'} from the local stack` : '';
     return `from the environment (${given.join(', ')} set${rest})`;
   }
-  if (faultSuite) return 'local stack (the fault suite kills and restarts Kafka and etcd through scripts/stack.sh)';
+  if (localStackOnly) return 'local stack (the fault and secured suites drive Kafka and etcd through scripts/stack.sh)';
   const docker = await dockerAvailable();
   if (!docker.available) return `local stack (no Docker engine: ${docker.reason})`;
   const started = await startContainers();

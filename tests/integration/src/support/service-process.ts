@@ -15,6 +15,10 @@ export type LogLine = Record<string, unknown> & { msg?: string; level?: string }
  */
 export class ServiceProcess {
   readonly logs: LogLine[] = [];
+  /** Everything it wrote, stdout and stderr, as written. */
+  readonly output: string[] = [];
+  /** Every process started by this test file, also those that exited before they were ready. */
+  static readonly started: ServiceProcess[] = [];
   private exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   private constructor(
@@ -37,10 +41,12 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(name, child);
+    ServiceProcess.started.push(service);
     const file = createWriteStream(join(LOG_DIR, `${name}.log`), { flags: 'a' });
     let buffered = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       file.write(chunk);
+      service.output.push(chunk.toString('utf8'));
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
@@ -52,20 +58,19 @@ export class ServiceProcess {
         }
       }
     });
-    child.stderr?.on('data', (chunk: Buffer) => file.write(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      file.write(chunk);
+      service.output.push(chunk.toString('utf8'));
+    });
     let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     void service.exit.then((how) => (exited = how));
-    await waitFor(
-      `${name} to log "${readyMsg}"`,
-      () => {
-        if (exited) {
-          const how = exited.signal ? `on ${exited.signal}` : `with code ${exited.code}`;
-          throw new Error(`${name} exited ${how} before it was ready: ${JSON.stringify(service.logs.slice(-3))}`);
-        }
-        return service.find((l) => l.msg === readyMsg);
-      },
-      60_000,
-    );
+    // A process that exits before it is ready ends the wait at once; its last lines say why.
+    const ready = () => service.find((l) => l.msg === readyMsg);
+    await waitFor(`${name} to log "${readyMsg}"`, () => ready() ?? exited, 60_000);
+    if (!ready() && exited) {
+      const how = exited.signal ? `on ${exited.signal}` : `with code ${exited.code}`;
+      throw new Error(`${name} exited ${how} before it was ready: ${JSON.stringify(service.logs.slice(-3))}`);
+    }
     return service;
   }
 

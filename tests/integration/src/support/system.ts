@@ -16,6 +16,10 @@ export interface SystemOptions {
   chains?: string[];
   /** Extra environment for every service (for example a short LEASE_TTL_SECONDS). */
   env?: Record<string, string>;
+  /** Environment of one service on top of `env` (its own credentials on the secured stack). */
+  envOf?: (service: string) => Record<string, string>;
+  /** The etcd key prefix of registrations; default one of this system's own (`/it-<id>/services/`). */
+  discoveryPrefix?: string;
 }
 
 /**
@@ -41,7 +45,7 @@ export class System {
 
   constructor(options: SystemOptions = {}) {
     const id = randomSuffix();
-    this.prefix = `/it-${id}/services/`;
+    this.prefix = options.discoveryPrefix ?? `/it-${id}/services/`;
     this.topicPrefix = `it-${id}.`;
     this.topics = topicNames(this.topicPrefix);
     this.env = {
@@ -54,6 +58,14 @@ export class System {
       ...options.env,
     };
     this.chainNames = options.chains ?? ['chain1', 'chain2', 'chain3'];
+    this.envOf = options.envOf ?? (() => ({}));
+  }
+
+  private readonly envOf: (service: string) => Record<string, string>;
+
+  /** The environment `service` is started with. */
+  envFor(service: string): Record<string, string> {
+    return { ...this.env, ...this.envOf(service) };
   }
 
   private readonly chainNames: string[];
@@ -68,7 +80,7 @@ export class System {
 
   /** Starts (or starts again, after it stopped) ops, and waits until it is ready. */
   async startOps(): Promise<{ process: ServiceProcess; url: string }> {
-    const ops = await ServiceProcess.start('ops', `ops-${this.opsInstances.length + 1}`, this.env, 'ops started');
+    const ops = await ServiceProcess.start('ops', `ops-${this.opsInstances.length + 1}`, this.envFor('ops'), 'ops started');
     this.history.push(ops);
     const port = ops.find((l) => l.msg === 'ops started')?.['port'];
     const url = `http://127.0.0.1:${String(port)}`;
@@ -83,7 +95,7 @@ export class System {
 
   /** Starts (or restarts) the chain `name`. */
   async startChain(name: string): Promise<ServiceProcess> {
-    const chain = await ServiceProcess.start(name, name, this.env, 'chain service started');
+    const chain = await ServiceProcess.start(name, name, this.envFor(name), 'chain service started');
     this.chains.set(name, chain);
     this.history.push(chain);
     return chain;

@@ -15,6 +15,8 @@ export const MessagingErrorCodes = {
   CONFIG_INVALID: 'MSG_CONFIG_INVALID',
   /** Kafka could not be reached or refused a send. */
   KAFKA_UNAVAILABLE: 'MSG_KAFKA_UNAVAILABLE',
+  /** The broker refused who the client is: its SASL login, or a certificate in the TLS handshake. */
+  KAFKA_ACCESS_DENIED: 'MSG_KAFKA_ACCESS_DENIED',
   /** The broker refused a publish for good (for example a message over its size limit). */
   PUBLISH_REFUSED: 'MSG_PUBLISH_REFUSED',
   /** The broker refused a topic for good: an invalid name, one that collides with an existing topic, no authorisation. */
@@ -45,6 +47,7 @@ const RETRIABLE: Readonly<Record<MessagingErrorCode, boolean>> = {
   MSG_ENVELOPE_INVALID: false,
   MSG_CONFIG_INVALID: false,
   MSG_KAFKA_UNAVAILABLE: true,
+  MSG_KAFKA_ACCESS_DENIED: false,
   MSG_PUBLISH_REFUSED: false,
   MSG_TOPIC_REFUSED: false,
   MSG_HANDLER_TIMEOUT: false,

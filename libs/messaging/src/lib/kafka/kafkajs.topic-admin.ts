@@ -1,5 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
+import { kafkaAccessRefusal } from './access-refusal';
 import type { TopicAdmin, TopicLayout, TopicSpec } from '../ports/topic-admin.port';
 
 /** kafkajs' admin client behind the {@link TopicAdmin} port: one short-lived connection per call. */
@@ -87,6 +88,8 @@ function asGroupError(error: unknown): MessagingError {
 
 function asTopicError(error: unknown): MessagingError {
   if (error instanceof MessagingError) return error;
+  const denied = kafkaAccessRefusal(error);
+  if (denied) return denied;
   const refused = innerErrors(error).find((e) => e.type !== undefined && REFUSALS.has(e.type));
   const message = error instanceof Error ? error.message : String(error);
   return refused

@@ -1,5 +1,6 @@
 import { Admin } from '@platformatic/kafka';
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
+import { kafkaAccessRefusal } from './access-refusal';
 import type { TopicAdmin, TopicLayout, TopicSpec } from '../ports/topic-admin.port';
 import type { KafkaConnection } from '../security/kafka-security';
 import { platformaticBaseOptions } from './platformatic.options';
@@ -82,6 +83,8 @@ function asGroupError(group: string, error: unknown): MessagingError {
 
 function asTopicError(error: unknown): MessagingError {
   if (error instanceof MessagingError) return error;
+  const denied = kafkaAccessRefusal(error);
+  if (denied) return denied;
   // A protocol error the broker marks as not worth retrying (INVALID_TOPIC_EXCEPTION, TOPIC_AUTHORIZATION_FAILED …).
   const refused = findBy(error, 'canRetry', false);
   const message = error instanceof Error ? error.message : String(error);
