@@ -35,5 +35,8 @@ describe('PartitionClaim', () => {
     await claim.close();
     expect(error).toBeInstanceOf(DiscoveryError);
     expect(error).toMatchObject({ code: DiscoveryErrorCodes.NO_FREE_PARTITION, retriable: true, context: { key: '/p/' } });
+    expect((error as Error).message).toBe(
+      'all 2 partitions under /p/ are claimed by other instances (no free one within 200 ms): run at most as many instances as the topic has partitions',
+    );
   });
 });

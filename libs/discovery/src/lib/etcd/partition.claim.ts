@@ -84,7 +84,11 @@ export class PartitionClaim extends EventEmitter {
       const last = this.holder.lastError;
       // Every partition taken is its own case (an operator runs more ops instances than ops.resp has partitions).
       const code = last instanceof DiscoveryError ? last.code : DiscoveryErrorCodes.ETCD_UNAVAILABLE;
-      throw new DiscoveryError(code, `claiming one of ${partitions} partitions under ${prefix} ${why}`, {
+      const message =
+        code === DiscoveryErrorCodes.NO_FREE_PARTITION && !this.holder.closing
+          ? `all ${partitions} partitions under ${prefix} are claimed by other instances (no free one within ${timeoutMs} ms): run at most as many instances as the topic has partitions`
+          : `claiming one of ${partitions} partitions under ${prefix} ${why}`;
+      throw new DiscoveryError(code, message, {
         cause: last,
         context: { key: prefix },
       });
