@@ -37,16 +37,41 @@
 #                              user/password; files only, never a password itself
 #   logs    <kafka|etcd|etcd-secure>  show the log (follows it when run on a terminal)
 #
+# Cluster mode: --cluster (or STACK_MODE=cluster; a member name implies it) runs,
+# beside the plain and the secure stack, three Kafka brokers (KRaft, each broker +
+# controller, one 3-voter quorum; replication factor 3, min.insync.replicas 2) and
+# three etcd members in one cluster, all in <stack>/cluster (scripts/stack-cluster.sh):
+#   kafka-1, kafka-2, kafka-3  127.0.0.1:9192, 9292, 9392 (controller 9193, 9293, 9393)
+#   etcd-1, etcd-2, etcd-3     http://127.0.0.1:12379, 22379, 32379 (peer 12380, 22380, 32380)
+#   start   [all|kafka|etcd|<member>] --cluster  start (or find running) in parallel, wait
+#                              until ready (a broker: its log says started and it answers;
+#                              etcd: /health), then until the metadata shows 3 brokers
+#   stop    [all|kafka|etcd|<member>] --cluster  SIGTERM (in parallel), then SIGKILL
+#   status  [all|kafka|etcd|<member>] --cluster  one line per member, naming the active
+#                              controller and the etcd leader; exit 0 if all up, else 3
+#   kill | pause | resume <member>  SIGKILL | SIGSTOP | SIGCONT
+#   restart <member>           stop and start on the same data; kafka-N also waits until
+#                              no partition is under-replicated (when all brokers run)
+#   wait-isr [seconds] --cluster  wait (default 120 s) until no partition is
+#                              under-replicated (kcat metadata, else TopicCommand)
+#   env --cluster              `export KAFKA_BROKERS=…` / `ETCD_ENDPOINTS=…` of the cluster
+#   logs    <member>           the member's log
+#
 # Environment:
 #   STACK_DIR       stack folder (default: <repo>/.stack)
 #   STACK_SECURE    1 = as if --secure were given
+#   STACK_MODE      cluster = as if --cluster were given
 #   ETCD_SECURE_ENDPOINTS  if set, the secured etcd is provided elsewhere
 #   KAFKA_BROKERS   if set, Kafka is provided elsewhere and is never started here
 #   ETCD_ENDPOINTS  if set, etcd is provided elsewhere and is never started here
+#                   (both: not in cluster mode, whose members are always its own)
 #   KAFKA_EXTRA_PROPERTIES  lines appended to the generated server.properties
-#                   (a later line wins), e.g. $'num.io.threads=2\nnum.network.threads=1'
+#                   (a later line wins), e.g. $'num.io.threads=2\nnum.network.threads=1';
+#                   in cluster mode, to every broker's
 #   KAFKA_GC_OPTS   the broker's GC flags (default: -XX:+UseG1GC -XX:MaxGCPauseMillis=20)
-#   KAFKA_JAVA_OPTS extra JVM flags, e.g. -Xlog:gc:file=/tmp/kafka-gc.log
+#   KAFKA_JAVA_OPTS extra JVM flags, e.g. -Xlog:gc:file=/tmp/kafka-gc.log (the
+#                   cluster's brokers have -Xms128m -Xmx384m -XX:TieredStopAtLevel=1;
+#                   a later flag wins)
 #
 # Ports are fixed: Kafka 127.0.0.1:9092 (controller 9093), etcd 127.0.0.1:2379
 # (peer 2380); secure: Kafka SASL_SSL 9094 and SSL 9095, etcd-secure 2479 (peer
@@ -115,6 +140,11 @@ line() { # <component> <state> <pid-text> <address> [extra]
   printf '%-*s  %-8s  %-10s  %s%s\n' "$NAME_W" "$1" "$2" "$3" "$4" "${5:+  ($5)}"
 }
 
+# Per-component hooks: pid_file, log_file, addr_of, port_of, env_var (the
+# variable naming a component provided elsewhere; none: always ours),
+# proc_marker, comp_extra, comp_ready, launch and ensure_prereqs. Cluster mode
+# (scripts/stack-cluster.sh, sourced by main) redefines them for its members, so
+# the commands below serve both.
 pid_file() { printf '%s/%s.pid' "$STACK_DIR" "$1"; }
 log_file() { printf '%s/%s.log' "$LOG_DIR" "$1"; }
 addr_of() {
@@ -130,7 +160,13 @@ port_of() {
 env_var() {
   case $1 in kafka) echo KAFKA_BROKERS ;; etcd) echo ETCD_ENDPOINTS ;; etcd-secure) echo ETCD_SECURE_ENDPOINTS ;; esac
 }
-# Extra text for kafka's status line when it runs with the secure listeners.
+# What identifies our process in its command line (a whole argument).
+proc_marker() {
+  case $1 in kafka) echo "$KAFKA_CONF" ;; etcd) echo "$ETCD_DATA" ;; etcd-secure) echo "$ETCD_SECURE_DATA" ;; esac
+}
+# Extra text for a component's status line.
+comp_extra() { [[ $1 == kafka ]] && kafka_extra; return 0; }
+# Kafka's extra text when it runs with the secure listeners.
 kafka_extra() {
   kafka_is_secure && echo "+ SASL_SSL $HOST:$KAFKA_SASL_SSL_PORT, SSL (mTLS) $HOST:$KAFKA_SSL_PORT"
   return 0
@@ -159,11 +195,7 @@ our_pid() {
   [[ $pid =~ ^[0-9]+$ ]] || return 0
   state="$(proc_state "$pid")"
   [[ -n $state && $state != Z ]] || return 0
-  case $comp in
-    kafka)       marker="$KAFKA_CONF" ;;
-    etcd)        marker="$ETCD_DATA" ;;
-    etcd-secure) marker="$ETCD_SECURE_DATA" ;;
-  esac
+  marker="$(proc_marker "$comp")"
   cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
   # A whole argument: ".stack/etcd" must not match ".stack/etcd-secure".
   [[ "$cmd " == *"$marker "* ]] && echo "$pid"
@@ -179,7 +211,7 @@ rotate_log() { [[ -f $1 ]] && mv -f "$1" "$1.1"; return 0; }
 
 # Serialise start/stop/restart so two concurrent `start`s don't race.
 take_lock() {
-  mkdir -p "$STACK_DIR"
+  mkdir -p "${LOCK_FILE%/*}"
   exec 9>"$LOCK_FILE"
   flock -w 300 9 || die "another stack.sh is still busy (lock $LOCK_FILE)"
 }
@@ -191,13 +223,17 @@ take_lock() {
 # With the secure listeners (the config of the running broker says so), ports
 # 9094 and 9095 must accept connections as well.
 kafka_ready() {
-  port_open "$HOST" "$KAFKA_PORT" || return 1
-  grep -qF "$KAFKA_STARTED_MARKER" "$(log_file kafka)" 2>/dev/null || return 1
-  if command -v kcat >/dev/null; then
-    kcat -b "$HOST:$KAFKA_PORT" -L -m 5 >/dev/null 2>&1 || return 1
-  fi
+  broker_ready "$KAFKA_PORT" "$(log_file kafka)" || return 1
   if kafka_is_secure; then
     port_open "$HOST" "$KAFKA_SASL_SSL_PORT" && port_open "$HOST" "$KAFKA_SSL_PORT" || return 1
+  fi
+}
+
+broker_ready() { # <port> <server log>
+  port_open "$HOST" "$1" || return 1
+  grep -qF "$KAFKA_STARTED_MARKER" "$2" 2>/dev/null || return 1
+  if command -v kcat >/dev/null; then
+    kcat -b "$HOST:$1" -L -m 5 >/dev/null 2>&1 || return 1
   fi
 }
 
@@ -359,15 +395,7 @@ listener.security.protocol.map=$protocols
 log.dirs=$KAFKA_DATA
 
 # Topics: the services create their own topics, nothing is auto-created.
-auto.create.topics.enable=false
-num.partitions=3
-default.replication.factor=1
-min.insync.replicas=1
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-# No 3 s wait before the first consumer-group rebalance (speeds up tests).
-group.initial.rebalance.delay.ms=0
+$(topic_properties 1 1)
 
 # After a SIGKILL ('stack.sh kill kafka') the restarted broker cannot register
 # until the controller expires the dead incarnation's session (default 9 s,
@@ -385,13 +413,34 @@ ${KAFKA_EXTRA_PROPERTIES:+
 # From KAFKA_EXTRA_PROPERTIES (a later line wins over an earlier one).
 $KAFKA_EXTRA_PROPERTIES}
 EOF
-  # Broker logging: INFO to a file only (nothing on the console), in Log4j 2 properties syntax.
-  cat >"$KAFKA_LOG4J" <<EOF
+  write_kafka_log4j "$KAFKA_LOG4J" "$(log_file kafka)"
+  write_kafka_tools_log4j
+}
+
+# A broker's topic defaults: <replicas> copies of each partition, a write
+# needs <min-isr> of them in sync.
+topic_properties() { # <replicas> <min-isr>
+  cat <<EOF
+auto.create.topics.enable=false
+num.partitions=3
+default.replication.factor=$1
+min.insync.replicas=$2
+offsets.topic.replication.factor=$1
+transaction.state.log.replication.factor=$1
+transaction.state.log.min.isr=$2
+# No 3 s wait before the first consumer-group rebalance (speeds up tests).
+group.initial.rebalance.delay.ms=0
+EOF
+}
+
+# Broker logging: INFO to a file only (nothing on the console), in Log4j 2 properties syntax.
+write_kafka_log4j() { # <log4j config> <server log>
+  cat >"$1" <<EOF
 # Generated by scripts/stack.sh (Log4j 2 properties syntax).
 status = warn
 appender.file.type = File
 appender.file.name = FILE
-appender.file.fileName = $(log_file kafka)
+appender.file.fileName = $2
 appender.file.append = true
 appender.file.layout.type = PatternLayout
 appender.file.layout.pattern = [%d] %p %m (%c)%n
@@ -405,8 +454,11 @@ logger.authorizer.level = WARN
 logger.clients.name = org.apache.kafka.clients
 logger.clients.level = WARN
 EOF
-  # For Kafka's CLI tools (storage format, TopicCommand, …): warnings to stderr.
-  # Use: java -Dlog4j2.configurationFile=$KAFKA_TOOLS_LOG4J -cp '$KAFKA_LIBS/*' …
+}
+
+# For Kafka's CLI tools (storage format, TopicCommand, …): warnings to stderr.
+# Use: kafka_tool <main class> <args…>
+write_kafka_tools_log4j() {
   cat >"$KAFKA_TOOLS_LOG4J" <<'EOF'
 # Generated by scripts/stack.sh — for Kafka CLI tools (Log4j 2 properties syntax).
 status = warn
@@ -418,6 +470,32 @@ appender.stderr.layout.pattern = [%d] %p %m (%c)%n
 rootLogger.level = WARN
 rootLogger.appenderRef.stderr.ref = STDERR
 EOF
+}
+
+# Run a Kafka CLI class (StorageTool, ConfigCommand, TopicCommand, …) on our jars.
+kafka_tool() { java -Dlog4j2.configurationFile="$KAFKA_TOOLS_LOG4J" -cp "$KAFKA_LIBS/*" "$@"; }
+
+# A new KRaft cluster id: 16 random bytes in URL-safe base64 without padding; one
+# starting with '-' is avoided (it would look like a command-line flag).
+new_cluster_id() {
+  local id=-
+  while [[ $id == -* ]]; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  done
+  echo "$id"
+}
+
+# The broker JVM's flags → array JVM_OPTS: the given heap flags, GC, headless, the
+# log4j config, then KAFKA_JAVA_OPTS (a later flag wins over an earlier one).
+set_kafka_jvm_opts() { # <log4j config> <heap flags…>
+  local log4j=$1 extra_opts=(); shift
+  JVM_OPTS=(
+    "$@" ${KAFKA_GC_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20}
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true
+    "-Dlog4j2.configurationFile=$log4j" "-Dkafka.logs.dir=$LOG_DIR"
+  )
+  [[ -n ${KAFKA_JAVA_OPTS:-} ]] && read -r -a extra_opts <<<"$KAFKA_JAVA_OPTS" && JVM_OPTS+=("${extra_opts[@]}")
+  return 0
 }
 
 # The secure listeners' settings (secure mode). Passwords go into JAAS configs,
@@ -467,23 +545,18 @@ scram_fingerprint() {
     sha256sum | { read -r sum _; echo "$id $sum"; }
 }
 
-# Format the KRaft storage once, with a random cluster id. A Kafka cluster id is
-# 16 random bytes in URL-safe base64 without padding; one starting with '-' is
-# avoided (it would look like a command-line flag).
+# Format the KRaft storage once, with a random cluster id.
 format_kafka_storage() {
   [[ -f $KAFKA_DATA/meta.properties ]] && return 0
-  local id=-
-  while [[ $id == -* ]]; do
-    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-  done
+  local id
+  id="$(new_cluster_id)"
   # Secure mode: the SCRAM users go into the metadata at format time.
   local scram=()
   (( SECURE )) && mapfile -d '' scram < <(scram_format_args)
   say "formatting Kafka storage (cluster id $id${scram:+, with ${#KAFKA_USERS[@]} SCRAM users}) …"
   # The format log lists the SCRAM records (salted keys, no passwords): owner-only.
   : >"$LOG_DIR/kafka-format.log"; chmod 600 "$LOG_DIR/kafka-format.log"
-  java -Dlog4j2.configurationFile="$KAFKA_TOOLS_LOG4J" -cp "$KAFKA_LIBS/*" \
-    kafka.tools.StorageTool format --cluster-id "$id" --config "$KAFKA_CONF" "${scram[@]}" \
+  kafka_tool kafka.tools.StorageTool format --cluster-id "$id" --config "$KAFKA_CONF" "${scram[@]}" \
     >"$LOG_DIR/kafka-format.log" 2>&1 \
     || { cat "$LOG_DIR/kafka-format.log" >&2; die "kafka storage format failed"; }
   if (( SECURE )); then scram_fingerprint >"$KAFKA_SCRAM_MARKER"; else rm -f "$KAFKA_SCRAM_MARKER"; fi
@@ -505,8 +578,7 @@ ensure_kafka_scram() {
   for u in "${KAFKA_USERS[@]}"; do
     for m in "${SCRAM_MECHANISMS[@]}"; do
       printf '%s=password=%s\n' "$m" "$(<"$SECRETS_DIR/kafka-$u.password")" >"$cfg"
-      if ! java -Dlog4j2.configurationFile="$KAFKA_TOOLS_LOG4J" -cp "$KAFKA_LIBS/*" \
-           org.apache.kafka.tools.ConfigCommand --bootstrap-server "$HOST:$KAFKA_PORT" --alter \
+      if ! kafka_tool org.apache.kafka.tools.ConfigCommand --bootstrap-server "$HOST:$KAFKA_PORT" --alter \
            --add-config-file "$cfg" --entity-type users --entity-name "$u" \
            >>"$LOG_DIR/kafka-scram.log" 2>&1; then
         rm -f "$cfg"; tail -n 20 "$LOG_DIR/kafka-scram.log" >&2
@@ -533,8 +605,7 @@ sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule require
 ssl.truststore.type=PEM
 ssl.truststore.location=$SECURE_DIR/ca.pem
 EOF
-  out="$(java -Dlog4j2.configurationFile="$KAFKA_TOOLS_LOG4J" -cp "$KAFKA_LIBS/*" \
-    org.apache.kafka.tools.ConfigCommand --bootstrap-server "$HOST:$KAFKA_SASL_SSL_PORT" \
+  out="$(kafka_tool org.apache.kafka.tools.ConfigCommand --bootstrap-server "$HOST:$KAFKA_SASL_SSL_PORT" \
     --command-config "$cfg" --describe --entity-type users 2>&1)" || rc=1
   rm -f "$cfg"
   (( rc == 0 )) || return 1
@@ -562,16 +633,10 @@ launch_kafka() {
   write_kafka_config
   format_kafka_storage
   rotate_log "$(log_file kafka)"; rotate_log "$LOG_DIR/kafka.out"
-  local java_opts=(
-    -Xms256m -Xmx512m ${KAFKA_GC_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20}
-    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true
-    "-Dlog4j2.configurationFile=$KAFKA_LOG4J" "-Dkafka.logs.dir=$LOG_DIR"
-  )
-  # KAFKA_JAVA_OPTS: extra JVM flags (a later flag wins over an earlier one).
-  [[ -n ${KAFKA_JAVA_OPTS:-} ]] && read -r -a extra_opts <<<"$KAFKA_JAVA_OPTS" && java_opts+=("${extra_opts[@]}")
+  set_kafka_jvm_opts "$KAFKA_LOG4J" -Xms256m -Xmx512m
   # JVM stdout/stderr (crashes, early errors) go to kafka.out.
   spawn kafka "$LOG_DIR/kafka.out" \
-    java "${java_opts[@]}" -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF"
+    java "${JVM_OPTS[@]}" -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF"
 }
 
 # ---- etcd --------------------------------------------------------------------
@@ -658,7 +723,7 @@ wait_ready() { # <component> <timeout-seconds>
     pid="$(our_pid "$comp")"
     if [[ -z $pid ]]; then
       tail -n 30 "$(log_file "$comp")" >&2 2>/dev/null || true
-      [[ $comp == kafka ]] && tail -n 10 "$LOG_DIR/kafka.out" >&2 2>/dev/null
+      [[ -f $LOG_DIR/$comp.out ]] && tail -n 10 "$LOG_DIR/$comp.out" >&2
       die "$comp exited during start-up (logs: $LOG_DIR)"
     fi
     comp_ready "$comp" && return 0
@@ -703,7 +768,7 @@ declare -A LAUNCHED=() STARTED_AT=() FOUND=()
 start_one() {
   local comp=$1 var pid port
   var="$(env_var "$comp")"
-  if [[ -n ${!var:-} ]]; then
+  if [[ -n $var && -n ${!var:-} ]]; then
     line "$comp" external "-" "${!var}" "$var is set; not starting"
     return 0
   fi
@@ -721,7 +786,7 @@ start_one() {
       kill -CONT "$pid"
     fi
     if comp_ready "$comp"; then
-      line "$comp" running "pid $pid" "$(addr_of "$comp")" "$(join_extra "already running" "$([[ $comp == kafka ]] && kafka_extra)")"
+      line "$comp" running "pid $pid" "$(addr_of "$comp")" "$(join_extra "already running" "$(comp_extra "$comp")")"
       FOUND[$comp]=1
     else
       # Ours but not ready yet (e.g. just restarted elsewhere): wait for it.
@@ -748,7 +813,7 @@ cmd_start() { # <components…>
   for c in "$@"; do
     [[ -n ${LAUNCHED[$c]:-} || -n ${FOUND[$c]:-} ]] || continue
     if [[ -n ${LAUNCHED[$c]:-} ]]; then
-      if [[ $c == kafka ]]; then wait_ready kafka "$KAFKA_READY_TIMEOUT"; else wait_ready "$c" "$ETCD_READY_TIMEOUT"; fi
+      if [[ $c == kafka* ]]; then wait_ready "$c" "$KAFKA_READY_TIMEOUT"; else wait_ready "$c" "$ETCD_READY_TIMEOUT"; fi
     fi
     # Secure set-up on a component of ours (launched now or found running): SCRAM
     # users on Kafka, users/roles/auth on etcd-secure. Both are idempotent.
@@ -758,7 +823,7 @@ cmd_start() { # <components…>
     esac
     [[ -n ${LAUNCHED[$c]:-} ]] || continue
     line "$c" running "pid $(our_pid "$c")" "$(addr_of "$c")" \
-      "$(join_extra "ready in $(secs_since "${STARTED_AT[$c]}")" "$([[ $c == kafka ]] && kafka_extra)")"
+      "$(join_extra "ready in $(secs_since "${STARTED_AT[$c]}")" "$(comp_extra "$c")")"
   done
 }
 
@@ -778,37 +843,38 @@ stop_pid() { # <component> <pid>
 
 cmd_stop() { # <components…>
   take_lock
-  local c pid var
-  for c in "$@"; do
-    var="$(env_var "$c")"
-    pid="$(our_pid "$c")"
-    if [[ -z $pid ]]; then
-      rm -f "$(pid_file "$c")"
-      if [[ -n ${!var:-} ]]; then
-        line "$c" external "-" "${!var}" "$var is set; left alone"
-      elif port_open "$HOST" "$(port_of "$c")"; then
-        line "$c" external "-" "$(addr_of "$c")" "not started here; left alone"
-      else
-        line "$c" stopped "-" "$(addr_of "$c")"
-      fi
-      continue
-    fi
-    stop_pid "$c" "$pid"
-  done
+  local c
+  for c in "$@"; do stop_one "$c"; done
+}
+
+# Stop one component if it is ours (the caller holds the lock).
+stop_one() { # <component>
+  local c=$1 pid var
+  var="$(env_var "$c")"
+  pid="$(our_pid "$c")"
+  if [[ -n $pid ]]; then stop_pid "$c" "$pid"; return 0; fi
+  rm -f "$(pid_file "$c")"
+  if [[ -n $var && -n ${!var:-} ]]; then
+    line "$c" external "-" "${!var}" "$var is set; left alone"
+  elif port_open "$HOST" "$(port_of "$c")"; then
+    line "$c" external "-" "$(addr_of "$c")" "not started here; left alone"
+  else
+    line "$c" stopped "-" "$(addr_of "$c")"
+  fi
 }
 
 # Status of one component; returns 0 if it is up.
 status_one() {
   local comp=$1 var pid port
   var="$(env_var "$comp")"
-  if [[ -n ${!var:-} ]]; then
+  if [[ -n $var && -n ${!var:-} ]]; then
     if env_endpoint_up "$comp"; then line "$comp" external "-" "${!var}" "from $var"; return 0; fi
     line "$comp" down "-" "${!var}" "from $var; not reachable"; return 1
   fi
   pid="$(our_pid "$comp")"
   if [[ -n $pid ]]; then
-    local extra=""
-    [[ $comp == kafka ]] && extra="$(kafka_extra)"
+    local extra
+    extra="$(comp_extra "$comp")"
     if [[ "$(proc_state "$pid")" == T ]]; then line "$comp" paused "pid $pid" "$(addr_of "$comp")" "$extra"; return 1; fi
     if comp_ready "$comp"; then line "$comp" running "pid $pid" "$(addr_of "$comp")" "$extra"; return 0; fi
     line "$comp" starting "pid $pid" "$(addr_of "$comp")" "$(join_extra "not ready" "$extra")"; return 1
@@ -910,13 +976,28 @@ parse_components() { # <command> <arg> <all-allowed: yes|no>
 }
 
 main() {
-  # --secure may stand anywhere; STACK_SECURE=1 (or true/yes) does the same.
-  local args=() a
+  # --secure and --cluster may stand anywhere; STACK_SECURE=1 (or true/yes) and
+  # STACK_MODE=cluster do the same. A member name (kafka-N, etcd-N) means --cluster.
+  local args=() a cluster=0 secure_flag=0
   case ${STACK_SECURE:-} in 1|true|yes) SECURE=1 ;; esac
+  [[ ${STACK_MODE:-} == cluster ]] && cluster=1
   for a in "$@"; do
-    if [[ $a == --secure ]]; then SECURE=1; else args+=("$a"); fi
+    case $a in
+      --secure)  SECURE=1; secure_flag=1 ;;
+      --cluster) cluster=1 ;;
+      kafka-[0-9]*|etcd-[0-9]*) cluster=1; args+=("$a") ;;
+      *)         args+=("$a") ;;
+    esac
   done
   set -- "${args[@]}"
+  if (( cluster )); then
+    # The cluster has no secure listeners (an exported STACK_SECURE is ignored here).
+    (( ! secure_flag )) || die "--secure and --cluster do not go together"
+    # shellcheck source=scripts/stack-cluster.sh
+    source "$SCRIPT_DIR/stack-cluster.sh"
+    cluster_main "$@"
+    return
+  fi
   local cmd=${1:-help}; shift || true
   case $cmd in
     start|stop|status) parse_components "$cmd" "${1:-all}" yes ;;
