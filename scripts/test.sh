@@ -6,7 +6,10 @@
 #   2. the integration tests: the bundles against the real Kafka and etcd;
 #   3. the fault-injection suite: processes, Kafka and etcd killed, paused and restarted;
 #   4. the secured-stack suite: the main and the negative scenarios on Kafka with SASL_SSL and etcd
-#      with TLS and auth (scripts/stack.sh start --secure adds them to the local stack).
+#      with TLS and auth (scripts/stack.sh start --secure adds them to the local stack);
+#   5. the cluster suite: brokers and etcd members killed, paused and restarted under load on three
+#      brokers and three etcd members (scripts/stack.sh start --cluster), once, on the default
+#      client (TEST_KAFKA_CLIENTS names others).
 #
 # Stages 2 to 4 run once per Kafka client the services can use (KAFKA_CLIENT): @platformatic/kafka
 # (the default), then kafkajs. TEST_KAFKA_CLIENTS="platformatic" (or "kafkajs") runs one of them.
@@ -18,8 +21,8 @@
 # already runs. The fault and secured suites always use the local stack. What this script
 # started, it stops.
 #
-# `scripts/test.sh integration`, `scripts/test.sh faults` or `scripts/test.sh secure` runs only
-# that stage (and the builds).
+# `scripts/test.sh integration`, `faults`, `secure` or `cluster` runs only that stage (and the
+# builds); `npm run test:cluster` is `scripts/test.sh cluster`.
 # Exits non-zero on any failure and ends with one line: "N passed, N failed".
 # KEEP_STACK=1 leaves a stack this script started running afterwards.
 set -euo pipefail
@@ -52,7 +55,7 @@ trap finish EXIT
 nx() { npx nx "$@" --outputStyle=static --skip-nx-cache; }
 
 stage="${1:-all}"
-case "$stage" in all | integration | faults | secure) ;; *) echo "usage: $0 [all|integration|faults|secure]" >&2; exit 2 ;; esac
+case "$stage" in all | integration | faults | secure | cluster) ;; *) echo "usage: $0 [all|integration|faults|secure|cluster]" >&2; exit 2 ;; esac
 clients="${TEST_KAFKA_CLIENTS:-platformatic kafkajs}"
 for client in $clients; do
   case "$client" in platformatic | kafkajs) ;; *) echo "TEST_KAFKA_CLIENTS: unknown client \"$client\"" >&2; exit 2 ;; esac
@@ -64,7 +67,9 @@ docker_engine() {
   timeout -s KILL 3 node -e "require('testcontainers').getContainerRuntimeClient().then(() => process.exit(0), () => process.exit(1))" \
     >/dev/null 2>&1
 }
-if [[ $stage != faults && $stage != secure && -z ${KAFKA_BROKERS:-} && -z ${ETCD_ENDPOINTS:-} ]] && docker_engine; then
+if [[ $stage == cluster ]]; then
+  : # the cluster stack only (below)
+elif [[ $stage != faults && $stage != secure && -z ${KAFKA_BROKERS:-} && -z ${ETCD_ENDPOINTS:-} ]] && docker_engine; then
   echo "== Docker engine found: the integration tests bring Kafka and etcd up with testcontainers"
 else
   start_stack
@@ -95,5 +100,17 @@ if [[ $stage == all || $stage == secure ]]; then
   for client in $clients; do
     echo "== secured-stack suite (Kafka SASL_SSL + SCRAM, etcd TLS + auth + roles), services on KAFKA_CLIENT=$client"
     KAFKA_CLIENT=$client nx run integration:secure
+  done
+fi
+if [[ $stage == all || $stage == cluster ]]; then
+  # The cluster stack runs beside the plain one (other ports); it is stopped at the end of this
+  # stage unless it was up before (KEEP_STACK is about the plain stack).
+  cluster_was_up=yes
+  bash scripts/stack.sh status --cluster >/dev/null 2>&1 || cluster_was_up=no
+  [[ $cluster_was_up == yes ]] || trap 'rc=$?; bash scripts/stack.sh stop --cluster || true; (exit $rc); finish' EXIT
+  bash scripts/stack.sh start --cluster
+  for client in ${TEST_KAFKA_CLIENTS:-platformatic}; do
+    echo "== cluster suite (3 brokers, 3 etcd members, faults under load), services on KAFKA_CLIENT=$client"
+    ( eval "$(bash scripts/stack.sh env --cluster)" && KAFKA_CLIENT=$client nx run integration:cluster )
   done
 fi

@@ -91,7 +91,9 @@ describe('Gateway', () => {
       const { gateway, publisher, aggregator } = setup();
       const submission = gateway.submit({ uid: 'order-42', payload: { sku: 'A1' }, timeoutMs: 2000 }, 'http');
       expect(submission).toMatchObject({ uid: 'order-42', joined: false });
-      expect(publisher.calls).toBe(1);
+      // One publish per chain, each retried until 50 ms before the deadline if Kafka fails it.
+      expect(publisher.calls).toBe(2);
+      expect(publisher.options).toEqual([{ retryUntil: NOW + 2000 - 50 }, { retryUntil: NOW + 2000 - 50 }]);
       expect(publisher.messages.map((m) => m.topic).sort()).toEqual(['chain1.req', 'chain2.req']);
       for (const message of publisher.messages) {
         expect(message.key).toBe('order-42');
@@ -244,6 +246,51 @@ describe('Gateway', () => {
       expect(retry.joined).toBe(false);
       expect(publisher.messages).toHaveLength(2);
     });
+
+    it("asks the chains it could reach when one chain's message cannot be published: that chain ends timeout, the answer is partial", async () => {
+      const { gateway, aggregator, publisher, clock } = setup();
+      publisher.failWith(new Error('no leader for chain2.req'), ['chain2.req']);
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1, timeoutMs: 1000 }, 'http');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(publisher.messages.map((m) => m.topic)).toEqual(['chain1.req']);
+      aggregator.offer(ok('u1', 'chain1'));
+      clock.advance(1000);
+      const result = asAggregate(await answer);
+      expect(result).toMatchObject({
+        status: 'partial',
+        missing: ['chain2'],
+        results: { chain1: { status: 'ok' }, chain2: { status: 'timeout' } },
+      });
+    });
+  });
+
+  describe('a broker that stops answering', () => {
+    it('answers at the deadline even while a send hangs (a paused broker holds it until the client gives up)', async () => {
+      let sends = 0;
+      const hangingForChain2 = {
+        publish: (messages: OutgoingMessage[]) => (
+          sends++,
+          messages[0]?.topic === 'chain2.req' ? new Promise<void>(() => undefined) : Promise.resolve()
+        ),
+      };
+      const { gateway, clock } = setup({ publisher: hangingForChain2 });
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1, timeoutMs: 500 }, 'http');
+      await new Promise((resolve) => setImmediate(resolve));
+      clock.advance(500);
+      const result = asAggregate(await answer);
+      expect(sends).toBe(2);
+      expect(result).toMatchObject({ status: 'partial', missing: ['chain1', 'chain2'] });
+      expect(gateway.inFlight).toBe(0);
+    });
+
+    it('answers KAFKA_UNAVAILABLE at the deadline when no send of the broadcast went through by then', async () => {
+      const hanging = { publish: () => new Promise<void>(() => undefined) };
+      const { gateway, clock } = setup({ publisher: hanging });
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1, timeoutMs: 500 }, 'http');
+      clock.advance(500);
+      expect(await answer).toMatchObject({ uid: 'u1', status: 'error', error: { code: 'KAFKA_UNAVAILABLE' } });
+      expect(gateway.inFlight).toBe(0);
+    });
   });
 
   describe('one answer per uid', () => {
@@ -253,7 +300,7 @@ describe('Gateway', () => {
       const second = gateway.submit({ uid: 'u1', payload: 'other' }, 'kafka');
       expect(second.joined).toBe(true);
       expect(second.answer).toBe(first.answer);
-      expect(publisher.calls).toBe(1);
+      expect(publisher.calls).toBe(2); // one broadcast: a message to each of the two chains
       expect(gateway.inFlight).toBe(1);
       aggregator.offer(ok('u1', 'chain1'));
       aggregator.offer(ok('u1', 'chain2'));

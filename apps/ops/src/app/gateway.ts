@@ -14,6 +14,12 @@ import {
 import type { Admission, Permit } from './admission/admission';
 import { OpsErrors, type GatewayErrorEntry } from './ops.errors';
 
+/**
+ * A broadcast message that could not be published is given up this long before the request's
+ * deadline: the chain could not answer in time anyway, and the aggregate is formed on time.
+ */
+const BROADCAST_RETRY_MARGIN_MS = 50;
+
 /** Where a request came from, for metrics and logs. */
 export type RequestSource = 'http' | 'kafka';
 
@@ -177,18 +183,45 @@ export class Gateway {
     const value = JSON.stringify({ uid, payload: request.payload, deadline });
     const headers = this.broadcastHeaders(replyPartition, trace);
     const messages: OutgoingMessage[] = asked.map((name) => ({ topic: live.get(name) as string, key: uid, value, headers }));
-    try {
-      await this.options.publisher.publish(messages);
-      log.debug({ services: asked, timeoutMs }, 'broadcast sent');
-    } catch (error) {
-      log.warn({ err: error }, 'broadcast failed');
+    // Each chain's message on its own, retried until just before the deadline: a partition without
+    // a leader (a broker replaced in a cluster) holds up only its chain, which ends `timeout`.
+    const retryUntil = deadline - BROADCAST_RETRY_MARGIN_MS;
+    let delivered = 0;
+    const publishing = Promise.allSettled(
+      messages.map((message) => this.options.publisher.publish([message], { retryUntil }).then(() => void delivered++)),
+    );
+    // A send to a broker that stopped answering (paused, not dead) is held until the client's request
+    // timer runs out: the aggregate, formed at the deadline at the latest, does not wait for it.
+    const first = await Promise.race([publishing, gathering.aggregate]);
+    if (!Array.isArray(first)) {
+      void publishing.then((late) => this.logLateBroadcast(log, asked, late));
+      if (delivered === 0 && first.status !== 'complete') {
+        log.warn({ services: asked }, 'broadcast not delivered by the deadline');
+        return refusal(uid, OpsErrors.KAFKA_UNAVAILABLE, 'the broadcast could not be published before the deadline');
+      }
+      log.info({ status: first.status, missing: first.missing, elapsedMs: first.elapsedMs }, 'aggregate formed');
+      return first;
+    }
+    const sent = first;
+    const failed = asked.filter((_, i) => sent[i]?.status === 'rejected');
+    const firstError = sent.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as Error | undefined;
+    if (failed.length === asked.length) {
+      log.warn({ err: firstError }, 'broadcast failed');
       this.options.aggregator.abandon(uid);
       await gathering.aggregate;
-      return refusal(uid, OpsErrors.KAFKA_UNAVAILABLE, `the broadcast could not be published: ${(error as Error).message}`);
+      return refusal(uid, OpsErrors.KAFKA_UNAVAILABLE, `the broadcast could not be published: ${firstError?.message ?? 'unknown error'}`);
     }
+    if (failed.length > 0) log.warn({ err: firstError, services: failed }, 'broadcast reached only some chains');
+    else log.debug({ services: asked, timeoutMs }, 'broadcast sent');
     const aggregate: Aggregate = await gathering.aggregate;
     log.info({ status: aggregate.status, missing: aggregate.missing, elapsedMs: aggregate.elapsedMs }, 'aggregate formed');
     return aggregate;
+  }
+
+  /** Logs the chains a broadcast never reached, once its sends settle after the aggregate was formed. */
+  private logLateBroadcast(log: LogPort, asked: string[], sent: Array<PromiseSettledResult<void>>): void {
+    const failed = asked.filter((_, i) => sent[i]?.status === 'rejected');
+    if (failed.length > 0) log.warn({ services: failed }, 'broadcast sends settled after the aggregate; some never reached their chain');
   }
 
   /** Topics of the chains ops asks, by name; rebuilt only when the catalog changed. */

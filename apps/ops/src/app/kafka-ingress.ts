@@ -106,9 +106,9 @@ export function createKafkaIngress(options: KafkaIngressOptions): MessageConsume
 /** `publisher`, creating each message's topic first (a client may name a new one in `reply-to`). */
 function creatingTopics(publisher: Publisher, ensureTopic: (topic: string) => Promise<void>): Publisher {
   return {
-    publish: async (messages) => {
+    publish: async (messages, options) => {
       await Promise.all([...new Set(messages.map((m) => m.topic))].map(ensureTopic));
-      await publisher.publish(messages);
+      await publisher.publish(messages, options);
     },
   };
 }

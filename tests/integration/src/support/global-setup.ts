@@ -19,6 +19,7 @@ interface ProjectConfig {
  *   into KAFKA_BROKERS / ETCD_ENDPOINTS for the tests and the service processes they start;
  * - else the local stack (scripts/stack.sh; scripts/test.sh starts it).
  * The fault and secured suites always use the local stack: they drive it through scripts/stack.sh.
+ * The cluster suite runs on the cluster stack, whose addresses scripts/test.sh puts in the environment.
  */
 export default async function globalSetup(_globalConfig: unknown, project: ProjectConfig = {}): Promise<void> {
   for (const app of ['ops', 'chain1', 'chain2', 'chain3']) {
@@ -26,6 +27,9 @@ export default async function globalSetup(_globalConfig: unknown, project: Proje
     if (!existsSync(bundle)) throw new Error(`${bundle} is missing: build first (npx nx run-many -t build)`);
   }
   const suite = typeof project.displayName === 'string' ? project.displayName : project.displayName?.name;
+  if (suite === 'cluster' && kafkaBrokers().split(',').length < 3) {
+    throw new Error('the cluster suite needs the cluster stack: run it with `npm run test:cluster` (scripts/test.sh cluster)');
+  }
   const source = await chooseInfrastructure(suite === 'faults' || suite === 'secure');
   process.stdout.write(`\ninfrastructure: ${source} — Kafka ${kafkaBrokers()}, etcd ${etcdEndpoints()}\n`);
   const missing = ['kcat', 'etcdctl'].filter((tool) => !onPath(tool));

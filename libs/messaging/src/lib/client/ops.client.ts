@@ -65,8 +65,9 @@ const REPLY_TOPIC_PARTITIONS = 3;
  * consumer group of its own, skipping the answers it does not wait for. A topic per client would
  * read less, but a client that crashes leaves its topic behind for good, and ops re-creates a
  * deleted reply topic when it answers a request late; the shared topic leaves nothing per client
- * but its group, which commits no offsets: the client deletes it on close, and the broker removes
- * it by itself once empty when the client died (offsets.retention.check.interval.ms, 10 min).
+ * but its group (its offsets, so that a consumer rebuilt after a broker failure misses no answer):
+ * the client deletes it on close, and the broker removes it by itself once it has been empty for
+ * `offsets.retention.minutes` (7 days by default) when the client died.
  */
 export class OpsClient {
   /** The topic this client's answers come back on. */
@@ -94,8 +95,9 @@ export class OpsClient {
       groupId: this.groupId,
       topic: this.replyTopic,
       logger: this.logger,
-      // From "latest" at every start: no offset is ever needed, so none is left behind.
-      commit: false,
+      // From "latest" at the first start (no offset yet); committed as it reads, so a consumer
+      // rebuilt after a broker failure goes on from where it was and misses no answer.
+      commit: true,
       publisher: this.publisher,
       deadLetters: new DeadLetterQueue({
         publisher: this.publisher,
@@ -133,19 +135,25 @@ export class OpsClient {
     await this.start();
     if (this.closed) throw closedError();
     const uid = request.uid ?? newUid();
-    const waitMs = (request.timeoutMs ?? this.options.defaultTimeoutMs ?? 3000) + (this.options.graceMs ?? 5000);
+    const timeoutMs = request.timeoutMs ?? this.options.defaultTimeoutMs ?? 3000;
+    const waitMs = timeoutMs + (this.options.graceMs ?? 5000);
     const answer = this.pending.wait(uid, waitMs);
     // Handled here too: a time limit that runs out while the publish is in flight is no unhandled rejection.
     answer.catch(() => undefined);
     try {
-      await this.publisher.publish([
-        {
-          topic: this.topics.opsReq,
-          key: uid,
-          value: JSON.stringify({ ...request, uid }),
-          headers: { [Headers.REPLY_TO]: this.replyTopic },
-        },
-      ]);
+      await this.publisher.publish(
+        [
+          {
+            topic: this.topics.opsReq,
+            key: uid,
+            value: JSON.stringify({ ...request, uid }),
+            headers: { [Headers.REPLY_TO]: this.replyTopic },
+          },
+          // A partition of ops.req without a leader for a moment (a broker replaced) is waited out
+          // within the request's own time.
+        ],
+        { retryUntil: Date.now() + timeoutMs },
+      );
     } catch (error) {
       this.pending.forget(uid);
       throw error;

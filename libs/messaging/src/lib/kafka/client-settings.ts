@@ -36,6 +36,16 @@ export const KAFKA_CLIENT_SETTINGS = {
    * instead of hanging.
    */
   retry: { retries: 4, initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2, jitter: 0.2 },
+  /**
+   * Retries of a consumer's own requests (fetch, heartbeat, commit) before its stream is given up and
+   * rebuilt: 15, the same back-off, about 12.5 s. A partition whose broker died has no leader until
+   * the controller gives up on that broker (`broker.session.timeout.ms`, 9 s by default) and elects
+   * another: a consumer that waits that long goes on from where it was, where a rebuilt one that
+   * commits nothing (ops' reply consumer, OpsClient) would start again at the latest offset and
+   * miss what was written meanwhile. No request waits on a consumer's retry, so the longer budget
+   * costs nothing but time to give up on a cluster that is gone.
+   */
+  consumerRetries: 15,
   /** Consumer-group membership, the same for every group of the services and of the benchmark. */
   group: {
     /**

@@ -180,3 +180,67 @@ describe('KafkaPublisher in-flight bound', () => {
     expect(sends).toEqual([1, 1]);
   });
 });
+
+describe('KafkaPublisher retryUntil', () => {
+  /** A client whose sends fail while any message is bound for a topic in `down`. */
+  function partlyDown(down: Set<string>) {
+    const sends: string[][] = [];
+    const producer: ProduceClient = {
+      connected: true,
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      send: async (messages) => {
+        sends.push(messages.map((m) => String(m.key)));
+        if (messages.some((m) => down.has(m.topic))) throw new Error('no leader for the partition');
+      },
+      isRefusal: () => false,
+    };
+    return { producer, sends };
+  }
+  const to = (topic: string, key: string): OutgoingMessage => ({ topic, key, value: 'v' });
+
+  it('sends a failed publish again on its own, so one topic without a leader holds up only its own messages', async () => {
+    const down = new Set(['dead']);
+    const { producer, sends } = partlyDown(down);
+    const publisher = new KafkaPublisher(producer, silent);
+    const retryUntil = Date.now() + 2000;
+    const live = publisher.publish([to('live', 'a')], { retryUntil });
+    const dead = publisher.publish([to('dead', 'b')], { retryUntil });
+    await live; // failed with b in the first request, then went alone
+    expect(sends.slice(0, 1)).toEqual([['a', 'b']]);
+    expect(sends).toContainEqual(['a']);
+    setTimeout(() => down.delete('dead'), 250); // a new leader is elected
+    await dead;
+    expect(sends.filter((s) => s.join() === 'b').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('fails with the last error once the next attempt would start after retryUntil', async () => {
+    const { producer, sends } = partlyDown(new Set(['dead']));
+    const publisher = new KafkaPublisher(producer, silent);
+    const started = Date.now();
+    const error = await publisher.publish([to('dead', 'b')], { retryUntil: started + 400 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'MSG_KAFKA_UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(sends.length).toBeGreaterThanOrEqual(3); // at 0, ~100 and ~300 ms
+  });
+
+  it('fails at once without retryUntil, and a refusal is never sent again', async () => {
+    const { producer, sends } = partlyDown(new Set(['dead']));
+    const publisher = new KafkaPublisher(producer, silent);
+    await expect(publisher.publish([to('dead', 'b')])).rejects.toMatchObject({ code: 'MSG_KAFKA_UNAVAILABLE' });
+    expect(sends).toHaveLength(1);
+    const refusing = fakeProducer(Object.assign(new Error('too large'), { refused: true }));
+    const strict = new KafkaPublisher(refusing.producer, silent);
+    await expect(strict.publish([message('a')], { retryUntil: Date.now() + 5000 })).rejects.toMatchObject({ code: 'MSG_PUBLISH_REFUSED' });
+    expect(refusing.sends).toHaveLength(1);
+  });
+
+  it('close() fails a publish waiting to be sent again, with its last error', async () => {
+    const { producer } = partlyDown(new Set(['dead']));
+    const publisher = new KafkaPublisher(producer, silent);
+    const pending = publisher.publish([to('dead', 'b')], { retryUntil: Date.now() + 10_000 }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await publisher.close();
+    expect(await pending).toMatchObject({ code: 'MSG_KAFKA_UNAVAILABLE' });
+  });
+});

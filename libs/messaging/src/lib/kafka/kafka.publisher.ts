@@ -1,13 +1,21 @@
 import type { Logger } from 'pino';
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
 import type { ProduceClient } from '../ports/kafka-transport.port';
-import type { OutgoingMessage, Publisher } from '../ports/publisher.port';
+import type { OutgoingMessage, PublishOptions, Publisher } from '../ports/publisher.port';
 
 interface Waiter {
   messages: OutgoingMessage[];
   resolve: () => void;
   reject: (error: Error) => void;
+  /** {@link PublishOptions.retryUntil}. */
+  retryUntil?: number;
+  /** Failed sends so far. */
+  failures: number;
 }
+
+/** The first wait before a publish with `retryUntil` is sent again; it doubles, up to {@link RETRY_MAX_DELAY_MS}. */
+export const RETRY_FIRST_DELAY_MS = 100;
+export const RETRY_MAX_DELAY_MS = 1000;
 
 /** Options of {@link KafkaPublisher}. */
 export interface PublisherOptions {
@@ -31,6 +39,11 @@ export const BUSY_WINDOW_MS = 10;
  * that many produce requests are out at once: what is published meanwhile waits for one of them to be answered and
  * goes out together in the next, so the busier the publisher, the fuller its requests, and the
  * number of requests (each a system call and a wake-up of the broker) does not grow with the load.
+ *
+ * A publish with `retryUntil` that fails in a way worth retrying is sent again on its own — apart
+ * from the others of its request, so that one partition without a leader (a broker being replaced
+ * in a cluster) holds up only the messages bound for it — after a doubling wait, until the next
+ * attempt would start after `retryUntil`; then it fails with the last error.
  */
 export class KafkaPublisher implements Publisher {
   private queue: Waiter[] = [];
@@ -41,6 +54,8 @@ export class KafkaPublisher implements Publisher {
   private lastSendAt = Number.NEGATIVE_INFINITY;
   /** A flush found `maxInFlight` requests out: the next answer flushes. */
   private flushWaiting = false;
+  /** Publishes waiting to be sent again, with the error that will fail them if the publisher closes first. */
+  private readonly retrying = new Map<Waiter, { timer: NodeJS.Timeout; error: Error }>();
 
   private readonly lingerMs: number;
   private readonly maxBatchBytes: number;
@@ -67,13 +82,13 @@ export class KafkaPublisher implements Publisher {
     return this.started;
   }
 
-  publish(messages: OutgoingMessage[]): Promise<void> {
+  publish(messages: OutgoingMessage[], options: PublishOptions = {}): Promise<void> {
     if (this.closed) {
       return Promise.reject(new MessagingError(MessagingErrorCodes.CLOSED, 'publisher is closed'));
     }
     if (messages.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ messages, resolve, reject });
+      this.queue.push({ messages, resolve, reject, retryUntil: options.retryUntil, failures: 0 });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         const busy = performance.now() - this.lastSendAt < BUSY_WINDOW_MS;
@@ -87,6 +102,11 @@ export class KafkaPublisher implements Publisher {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const [waiter, { timer, error }] of this.retrying) {
+      clearTimeout(timer);
+      waiter.reject(error);
+    }
+    this.retrying.clear();
     this.flush();
     await Promise.allSettled([...this.inFlightBatches]);
     await this.producer.disconnect();
@@ -121,8 +141,11 @@ export class KafkaPublisher implements Publisher {
             { topic: topics },
             cause,
           );
-          this.logger.warn({ component: 'publisher', err: error }, 'publish failed');
-          waiters.forEach((w) => w.reject(error));
+          const retriable = error.code === MessagingErrorCodes.KAFKA_UNAVAILABLE;
+          const later = waiters.filter((w) => !(retriable && this.retryLater(w, error)));
+          if (later.length < waiters.length) this.logger.debug({ component: 'publisher', err: error }, 'publish failed; sending again');
+          if (later.length > 0) this.logger.warn({ component: 'publisher', err: error }, 'publish failed');
+          later.forEach((w) => w.reject(error));
         },
       )
       .finally(() => {
@@ -133,6 +156,20 @@ export class KafkaPublisher implements Publisher {
         }
       });
     this.inFlightBatches.add(batch);
+  }
+
+  /** Schedules `waiter` to be sent again on its own, if its `retryUntil` leaves time; false if not. */
+  private retryLater(waiter: Waiter, error: Error): boolean {
+    if (waiter.retryUntil === undefined || this.closed) return false;
+    const wait = Math.min(RETRY_MAX_DELAY_MS, RETRY_FIRST_DELAY_MS * 2 ** waiter.failures);
+    if (Date.now() + wait >= waiter.retryUntil) return false;
+    waiter.failures++;
+    const timer = setTimeout(() => {
+      this.retrying.delete(waiter);
+      this.send([waiter]);
+    }, wait);
+    this.retrying.set(waiter, { timer, error });
+    return true;
   }
 }
 

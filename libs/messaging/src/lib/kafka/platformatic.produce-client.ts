@@ -3,6 +3,7 @@ import type { ProduceClient } from '../ports/kafka-transport.port';
 import type { OutgoingMessage } from '../ports/publisher.port';
 import { murmur2 } from './key-hash.partitioner';
 import type { KafkaConnection } from '../security/kafka-security';
+import { guardMetadataLookups } from './platformatic.metadata-guard';
 import { platformaticBaseOptions } from './platformatic.options';
 
 type Bytes = string | Buffer;
@@ -29,6 +30,7 @@ export class PlatformaticProduceClient implements ProduceClient {
       serializers: { key: toBuffer, value: toBuffer, headerKey: toBuffer, headerValue: toBuffer },
       partitioner: (_message, key) => (key ? murmur2(key) & 0x7fffffff : Math.floor(Math.random() * 0x7fffffff)),
     });
+    guardMetadataLookups(this.producer);
   }
 
   get connected(): boolean {

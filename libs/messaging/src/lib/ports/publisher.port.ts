@@ -8,7 +8,17 @@ export interface OutgoingMessage {
   partition?: number;
 }
 
+/** How one publish is retried. */
+export interface PublishOptions {
+  /**
+   * Until when (ms since the epoch) a failure worth retrying — no leader for a partition while a
+   * broker is replaced, a connection refused — is retried, these messages alone, instead of failing
+   * the publish: a request's deadline. Without it the client's own short retries are all.
+   */
+  retryUntil?: number;
+}
+
 /** Publishes messages; resolves once the broker acknowledged all of them, rejects otherwise. */
 export interface Publisher {
-  publish(messages: OutgoingMessage[]): Promise<void>;
+  publish(messages: OutgoingMessage[], options?: PublishOptions): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { OutgoingMessage, Publisher } from '../ports/publisher.port';
+import type { OutgoingMessage, PublishOptions, Publisher } from '../ports/publisher.port';
 
 /**
  * An in-memory {@link Publisher} for unit tests: records every message it accepts, can be told to
@@ -8,17 +8,26 @@ export class InMemoryPublisher implements Publisher {
   readonly messages: OutgoingMessage[] = [];
   /** How many times `publish` was called (including refused calls). */
   calls = 0;
+  /** The options of every call, in order. */
+  readonly options: PublishOptions[] = [];
   private failure: Error | undefined;
+  private failingTopics: Set<string> | undefined;
   private waiters: Array<{ count: number; wake: () => void }> = [];
 
-  /** Makes every following `publish` reject with `error` (or succeed again with `undefined`). */
-  failWith(error: Error | undefined): void {
+  /**
+   * Makes every following `publish` reject with `error` (or succeed again with `undefined`); with
+   * `topics`, only a publish with a message for one of them (a partition without a leader).
+   */
+  failWith(error: Error | undefined, topics?: string[]): void {
     this.failure = error;
+    this.failingTopics = topics ? new Set(topics) : undefined;
   }
 
-  async publish(messages: OutgoingMessage[]): Promise<void> {
+  async publish(messages: OutgoingMessage[], options: PublishOptions = {}): Promise<void> {
     this.calls++;
-    if (this.failure) throw this.failure;
+    this.options.push(options);
+    const failing = this.failingTopics;
+    if (this.failure && (!failing || messages.some((m) => failing.has(m.topic)))) throw this.failure;
     this.messages.push(...messages);
     this.waiters = this.waiters.filter((w) => {
       if (this.messages.length < w.count) return true;
