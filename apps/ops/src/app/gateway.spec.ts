@@ -7,6 +7,7 @@ import {
   type ChainReply,
   type OpsAnswer,
   type OutgoingMessage,
+  type PublishOptions,
 } from '@gateway/messaging';
 import pino from 'pino';
 import { Admission, FixedLimit } from './admission/admission';
@@ -93,7 +94,7 @@ describe('Gateway', () => {
       expect(submission).toMatchObject({ uid: 'order-42', joined: false });
       // One publish per chain, each retried until 50 ms before the deadline if Kafka fails it.
       expect(publisher.calls).toBe(2);
-      expect(publisher.options).toEqual([{ retryUntil: NOW + 2000 - 50 }, { retryUntil: NOW + 2000 - 50 }]);
+      expect(publisher.options.map((o) => o.retryUntil)).toEqual([NOW + 2000 - 50, NOW + 2000 - 50]);
       expect(publisher.messages.map((m) => m.topic).sort()).toEqual(['chain1.req', 'chain2.req']);
       for (const message of publisher.messages) {
         expect(message.key).toBe('order-42');
@@ -283,13 +284,26 @@ describe('Gateway', () => {
       expect(gateway.inFlight).toBe(0);
     });
 
-    it('answers KAFKA_UNAVAILABLE at the deadline when no send of the broadcast went through by then', async () => {
-      const hanging = { publish: () => new Promise<void>(() => undefined) };
-      const { gateway, clock } = setup({ publisher: hanging });
+    it('answers KAFKA_UNAVAILABLE at the deadline when every send failed and none went through by then', async () => {
+      const failingThenHanging = {
+        publish: (_m: OutgoingMessage[], options?: PublishOptions) => {
+          options?.onRetry?.(new Error('no leader'));
+          return new Promise<void>(() => undefined);
+        },
+      };
+      const { gateway, clock } = setup({ publisher: failingThenHanging });
       const { answer } = gateway.submit({ uid: 'u1', payload: 1, timeoutMs: 500 }, 'http');
       clock.advance(500);
       expect(await answer).toMatchObject({ uid: 'u1', status: 'error', error: { code: 'KAFKA_UNAVAILABLE' } });
       expect(gateway.inFlight).toBe(0);
+    });
+
+    it('answers the aggregate at the deadline when the sends are only slow (no failure: a flood, not an outage)', async () => {
+      const slow = { publish: () => new Promise<void>(() => undefined) };
+      const { gateway, clock } = setup({ publisher: slow });
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1, timeoutMs: 500 }, 'http');
+      clock.advance(500);
+      expect(asAggregate(await answer)).toMatchObject({ status: 'partial', missing: ['chain1', 'chain2'] });
     });
   });
 

@@ -244,3 +244,24 @@ describe('KafkaPublisher retryUntil', () => {
     expect(await pending).toMatchObject({ code: 'MSG_KAFKA_UNAVAILABLE' });
   });
 });
+
+describe('KafkaPublisher onRetry', () => {
+  it('tells the caller each time a send failed and the publish goes again', async () => {
+    let failing = true;
+    const producer: ProduceClient = {
+      connected: true,
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      send: async () => {
+        if (failing) throw new Error('no leader');
+      },
+      isRefusal: () => false,
+    };
+    const publisher = new KafkaPublisher(producer, silent);
+    const retries: string[] = [];
+    setTimeout(() => (failing = false), 150);
+    await publisher.publish([message('a')], { retryUntil: Date.now() + 2000, onRetry: (e) => retries.push(e.message) });
+    expect(retries.length).toBeGreaterThanOrEqual(1);
+    expect(retries[0]).toContain('no leader');
+  });
+});

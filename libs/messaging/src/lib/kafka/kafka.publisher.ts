@@ -9,6 +9,8 @@ interface Waiter {
   reject: (error: Error) => void;
   /** {@link PublishOptions.retryUntil}. */
   retryUntil?: number;
+  /** {@link PublishOptions.onRetry}. */
+  onRetry?: (error: Error) => void;
   /** Failed sends so far. */
   failures: number;
 }
@@ -88,7 +90,7 @@ export class KafkaPublisher implements Publisher {
     }
     if (messages.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ messages, resolve, reject, retryUntil: options.retryUntil, failures: 0 });
+      this.queue.push({ messages, resolve, reject, retryUntil: options.retryUntil, onRetry: options.onRetry, failures: 0 });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         const busy = performance.now() - this.lastSendAt < BUSY_WINDOW_MS;
@@ -164,6 +166,7 @@ export class KafkaPublisher implements Publisher {
     const wait = Math.min(RETRY_MAX_DELAY_MS, RETRY_FIRST_DELAY_MS * 2 ** waiter.failures);
     if (Date.now() + wait >= waiter.retryUntil) return false;
     waiter.failures++;
+    waiter.onRetry?.(error);
     const timer = setTimeout(() => {
       this.retrying.delete(waiter);
       this.send([waiter]);

@@ -16,6 +16,8 @@ export interface PublishOptions {
    * the publish: a request's deadline. Without it the client's own short retries are all.
    */
   retryUntil?: number;
+  /** Called with the error each time a send of this publish failed and it is to be sent again. */
+  onRetry?: (error: Error) => void;
 }
 
 /** Publishes messages; resolves once the broker acknowledged all of them, rejects otherwise. */
