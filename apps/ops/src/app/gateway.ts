@@ -206,7 +206,7 @@ export class Gateway {
       return first;
     }
     const sent = first;
-    const failed = asked.filter((_, i) => sent[i]?.status === 'rejected');
+    const failed = unreached(asked, sent);
     const firstError = sent.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as Error | undefined;
     if (failed.length === asked.length) {
       log.warn({ err: firstError }, 'broadcast failed');
@@ -223,7 +223,7 @@ export class Gateway {
 
   /** Logs the chains a broadcast never reached, once its sends settle after the aggregate was formed. */
   private logLateBroadcast(log: LogPort, asked: string[], sent: Array<PromiseSettledResult<void>>): void {
-    const failed = asked.filter((_, i) => sent[i]?.status === 'rejected');
+    const failed = unreached(asked, sent);
     if (failed.length > 0) log.warn({ services: failed }, 'broadcast sends settled after the aggregate; some never reached their chain');
   }
 
@@ -243,6 +243,11 @@ export class Gateway {
     if (replyPartition !== undefined) headers[Headers.REPLY_PARTITION] = String(replyPartition);
     return headers;
   }
+}
+
+/** The chains of `asked` whose broadcast send failed, from the settled sends in the same order. */
+function unreached(asked: string[], sent: Array<PromiseSettledResult<void>>): string[] {
+  return asked.filter((_, i) => sent[i]?.status === 'rejected');
 }
 
 /** The answer of a request ops forms no aggregate for: a registry error and what happened. */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { MessagingError, MessagingErrorCodes } from '../errors/messaging.errors';
 import type { ProduceClient } from '../ports/kafka-transport.port';
+import { retryDelayMs } from './client-settings';
 import type { OutgoingMessage, PublishOptions, Publisher } from '../ports/publisher.port';
 
 interface Waiter {
@@ -14,10 +15,6 @@ interface Waiter {
   /** Failed sends so far. */
   failures: number;
 }
-
-/** The first wait before a publish with `retryUntil` is sent again; it doubles, up to {@link RETRY_MAX_DELAY_MS}. */
-export const RETRY_FIRST_DELAY_MS = 100;
-export const RETRY_MAX_DELAY_MS = 1000;
 
 /** Options of {@link KafkaPublisher}. */
 export interface PublisherOptions {
@@ -44,7 +41,7 @@ export const BUSY_WINDOW_MS = 10;
  *
  * A publish with `retryUntil` that fails in a way worth retrying is sent again on its own — apart
  * from the others of its request, so that one partition without a leader (a broker being replaced
- * in a cluster) holds up only the messages bound for it — after a doubling wait, until the next
+ * in a cluster) holds up only the messages bound for it — after the clients' back-off, until the next
  * attempt would start after `retryUntil`; then it fails with the last error.
  */
 export class KafkaPublisher implements Publisher {
@@ -163,7 +160,8 @@ export class KafkaPublisher implements Publisher {
   /** Schedules `waiter` to be sent again on its own, if its `retryUntil` leaves time; false if not. */
   private retryLater(waiter: Waiter, error: Error): boolean {
     if (waiter.retryUntil === undefined || this.closed) return false;
-    const wait = Math.min(RETRY_MAX_DELAY_MS, RETRY_FIRST_DELAY_MS * 2 ** waiter.failures);
+    // The clients' own back-off (client-settings.ts): doubling from 100 ms, at most 1 s, with jitter.
+    const wait = retryDelayMs(waiter.failures + 1);
     if (Date.now() + wait >= waiter.retryUntil) return false;
     waiter.failures++;
     waiter.onRetry?.(error);
