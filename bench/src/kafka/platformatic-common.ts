@@ -1,5 +1,5 @@
-import { platformaticBaseOptions, PLATFORMATIC_GROUP_OPTIONS } from '@gateway/messaging/kafka-settings';
-import { MessagesStreamFallbackModes, MessagesStreamModes, ProduceAcks, type MessageToProduce, type Producer } from '@platformatic/kafka';
+import { platformaticBaseOptions, PLATFORMATIC_GROUP_OPTIONS, PLATFORMATIC_SEND_OPTIONS } from '@gateway/messaging/kafka-settings';
+import { MessagesStreamFallbackModes, MessagesStreamModes, type MessageToProduce, type Producer } from '@platformatic/kafka';
 import { TurnBatcher } from './turn-batcher';
 
 /**
@@ -10,9 +10,9 @@ export function baseOptions(brokers: string[], clientId: string) {
   return platformaticBaseOptions({ brokers }, clientId);
 }
 
-/** Acks from all in-sync replicas, not idempotent, no compression (as the services' producers). */
+/** Not idempotent, no compression (as the services' producers); acks go with each send (PLATFORMATIC_SEND_OPTIONS). */
 export function producerOptions(brokers: string[], clientId: string) {
-  return { ...baseOptions(brokers, clientId), acks: ProduceAcks.ALL, idempotent: false, autocreateTopics: false };
+  return { ...baseOptions(brokers, clientId), idempotent: false, autocreateTopics: false };
 }
 
 /**
@@ -60,7 +60,7 @@ export class TurnProducer<Key, Value, HeaderKey, HeaderValue> {
     onFailure: (ids: string[], error: Error) => void,
   ) {
     this.batcher = new TurnBatcher((items) => {
-      const sending = this.producer.send({ messages: items.map((i) => i.message) }).then(
+      const sending = this.producer.send({ ...PLATFORMATIC_SEND_OPTIONS, messages: items.map((i) => i.message) }).then(
         () => undefined,
         (error: Error) =>
           onFailure(

@@ -1,3 +1,4 @@
+import { ProduceAcks } from '@platformatic/kafka';
 import type { KafkaConnection } from '../security/kafka-security';
 import { KAFKA_CLIENT_SETTINGS as S, PLATFORMATIC_REQUEST_TIMEOUT_MS, retryDelayMs } from './client-settings';
 import { platformaticSecurityOptions } from './kafka-security.options';
@@ -26,6 +27,16 @@ export function platformaticBaseOptions({ brokers, security }: KafkaConnection, 
 export function platformaticRetryDelay(_client: unknown, _operationId: string, attempt: number): number {
   return retryDelayMs(attempt);
 }
+
+/**
+ * What every `send` of a @platformatic/kafka producer carries: acks from all in-sync replicas.
+ * Given to each send, not to the constructor: @platformatic/kafka 2.12 reads `acks` from the send's
+ * own options only and defaults it to the leader's ack alone (a constructor's `acks` is ignored
+ * unless the producer is idempotent). With the leader's ack alone, a broker that was paused past
+ * its session timeout acknowledges, when it resumes, writes it is no longer leader for, and they
+ * are truncated away: acknowledged and lost (docs/operations.md, "Failures").
+ */
+export const PLATFORMATIC_SEND_OPTIONS = { acks: ProduceAcks.ALL } as const;
 
 /** Group membership of a @platformatic/kafka consumer (its constructor's options, or `consume()`'s). */
 export const PLATFORMATIC_GROUP_OPTIONS = {

@@ -1,10 +1,10 @@
-import { ProduceAcks, Producer, type MessageToProduce } from '@platformatic/kafka';
+import { Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { ProduceClient } from '../ports/kafka-transport.port';
 import type { OutgoingMessage } from '../ports/publisher.port';
 import { murmur2 } from './key-hash.partitioner';
 import type { KafkaConnection } from '../security/kafka-security';
 import { guardMetadataLookups } from './platformatic.metadata-guard';
-import { platformaticBaseOptions } from './platformatic.options';
+import { platformaticBaseOptions, PLATFORMATIC_SEND_OPTIONS } from './platformatic.options';
 
 type Bytes = string | Buffer;
 type PlatformaticMessage = MessageToProduce<Bytes, Bytes, string, string>;
@@ -14,7 +14,7 @@ const toBuffer = (data?: Bytes): Buffer | undefined =>
 
 /**
  * A @platformatic/kafka producer as a {@link ProduceClient}: one `send` per call (one produce
- * request per broker), acks from all in-sync replicas, not idempotent (delivery is at-least-once
+ * request per broker), acks from all in-sync replicas ({@link PLATFORMATIC_SEND_OPTIONS}), not idempotent (delivery is at-least-once
  * end to end anyway, docs/guarantees.md). A key's partition is Kafka's (murmur2, positive, modulo
  * the partition count — the producer applies the modulo), as with kafkajs and the Java client.
  */
@@ -24,7 +24,6 @@ export class PlatformaticProduceClient implements ProduceClient {
   constructor(connection: KafkaConnection, clientId: string) {
     this.producer = new Producer<Bytes, Bytes, string, string>({
       ...platformaticBaseOptions(connection, clientId),
-      acks: ProduceAcks.ALL,
       idempotent: false,
       autocreateTopics: false,
       serializers: { key: toBuffer, value: toBuffer, headerKey: toBuffer, headerValue: toBuffer },
@@ -42,7 +41,7 @@ export class PlatformaticProduceClient implements ProduceClient {
   }
 
   async send(messages: OutgoingMessage[]): Promise<void> {
-    await this.producer.send({ messages: messages.map(toPlatformatic) });
+    await this.producer.send({ ...PLATFORMATIC_SEND_OPTIONS, messages: messages.map(toPlatformatic) });
   }
 
   isRefusal(error: unknown): boolean {
