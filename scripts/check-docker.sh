@@ -818,7 +818,8 @@ for app in "${APPS[@]}"; do
     fail "$app: npm ci --omit=dev failed (see $LOGS/npm-ci-$app.log)"
     continue
   fi
-  cp "$dist/main.cjs" "$dist/main.cjs.map" docker/healthcheck.cjs "$dir/"
+  # As the image's COPY of the whole build output (ops' console/ with it).
+  cp -r "$dist/." "$dir/" && cp docker/healthcheck.cjs "$dir/"
   deps="$(node -e 'console.log(Object.keys(require(process.argv[1]).dependencies||{}).join(" "))' "$dir/package.json")"
   count="$(node -e 'console.log(Object.keys(require(process.argv[1]).packages).filter((k) => k).length)' "$dir/package-lock.json")"
   size="$(du -sh "$dir/node_modules" | cut -f1)"

@@ -13,7 +13,7 @@ ensure_node_modules
 bash scripts/stack.sh start
 # On a terminal, one coloured line per event (pino-pretty) rather than JSON lines; LOG_FORMAT=json keeps JSON.
 [[ -t 1 ]] && export LOG_FORMAT="${LOG_FORMAT:-pretty}"
-echo "ops will answer on http://127.0.0.1:${OPS_HTTP_PORT:-8080} (try: curl -s localhost:${OPS_HTTP_PORT:-8080}/readyz)"
+echo "ops will answer on http://127.0.0.1:${OPS_HTTP_PORT:-8080} (try: curl -s localhost:${OPS_HTTP_PORT:-8080}/readyz; the console: http://127.0.0.1:${OPS_HTTP_PORT:-8080}/console)"
 # Pretty lines carry their service already; JSON lines carry it as a field, and nx prefixes them too.
 style=stream
 [[ ${LOG_FORMAT:-json} == pretty ]] && style=stream-without-prefixes

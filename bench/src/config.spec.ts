@@ -21,6 +21,13 @@ describe('parseConfig', () => {
     expect(parseConfig([], { BENCH_SHARED_TOPICS: '1' }).isolatedTopics).toBe(false);
   });
 
+  it('--console-watchers / BENCH_CONSOLE_WATCHERS: readers of the console feed, none by default', () => {
+    expect(parseConfig([], {}).consoleWatchers).toBe(0);
+    expect(parseConfig(['--console-watchers=1'], {}).consoleWatchers).toBe(1);
+    expect(parseConfig([], { BENCH_CONSOLE_WATCHERS: '3' }).consoleWatchers).toBe(3);
+    expect(() => parseConfig(['--console-watchers=0'], {})).toThrow(/--console-watchers/);
+  });
+
   it('--quick: two short steps', () => {
     const c = parseConfig(['--quick'], {});
     expect(c.rates).toEqual([...QUICK.rates]);

@@ -45,6 +45,8 @@ export interface BenchConfig {
    * consumer groups, deleted at the end) — false with --shared-topics: the contract's plain names.
    */
   isolatedTopics: boolean;
+  /** Readers of ops' console feed (/console/events) held open during the gateway series (`--console-watchers`; 0: none). */
+  consoleWatchers: number;
   kafkaBrokers: string;
   etcdEndpoints: string;
 }
@@ -100,6 +102,8 @@ export const USAGE = `usage: npm run bench -- [options]
                           floor-1hop/-fanout on kafkajs, floor-1hop-pk/-fanout-pk on @platformatic/kafka
   --gateway-client=kafkajs,platformatic  KAFKA_CLIENT of the services (BENCH_GATEWAY_CLIENTS,
                           default both): series http/kafka on kafkajs, http-pk/kafka-pk on @platformatic/kafka
+  --console-watchers=N    keep N readers of ops' operator console feed (/console/events) open during
+                          the gateway series, as N open consoles (BENCH_CONSOLE_WATCHERS, default 0)
   --shared-topics         use the plain topic names (ops.req, chainN.req) instead of a
                           TOPIC_PREFIX of the run's own  (BENCH_SHARED_TOPICS=1)
   --help
@@ -126,6 +130,7 @@ const KNOWN = new Set([
   'floor-client',
   'gateway-client',
   'shared-topics',
+  'console-watchers',
   'crowd-connections',
   'crowd-concurrency',
   'crowd-multiples',
@@ -234,6 +239,7 @@ export function parseConfig(argv: readonly string[], env: Env): BenchConfig {
     crowdMultiples: multipleList(pick('crowd-multiples', 'BENCH_CROWD_MULTIPLES')),
     crowdDurationS: seconds('crowd-duration', 'BENCH_CROWD_DURATION', base.crowdDurationS, 1),
     isolatedTopics: !(flags.get('shared-topics') === 'true' || env['BENCH_SHARED_TOPICS'] === '1'),
+    consoleWatchers: integer('console-watchers', 'BENCH_CONSOLE_WATCHERS', 0, 100),
     kafkaBrokers: localOnly(env['KAFKA_BROKERS'] ?? '127.0.0.1:9092', 'KAFKA_BROKERS'),
     etcdEndpoints: localOnly(env['ETCD_ENDPOINTS'] ?? 'http://127.0.0.1:2379', 'ETCD_ENDPOINTS'),
   };

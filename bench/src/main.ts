@@ -16,6 +16,7 @@ import { chartTitle, readResult, stamp, writeResults } from './report/write';
 import { renderChart } from './report/svg';
 import { writeFileSync } from 'node:fs';
 import { runSeries, type SeriesPlan } from './series-runner';
+import { openConsoleWatchers } from './system/console-watchers';
 import { Services } from './system/services';
 import { detectInterference } from './system/interference';
 import { Stack } from './system/stack';
@@ -167,6 +168,15 @@ async function bench(config: BenchConfig): Promise<number> {
       await services.start();
       for (const [n, child] of services.processes) sampler.add(n, child.pid);
       log(`ops ready on ${services.opsUrl}, etcd prefix ${services.env['DISCOVERY_PREFIX']}, topic prefix "${topicPrefix}"`);
+      if (config.consoleWatchers > 0) {
+        const watchers = await openConsoleWatchers(services.opsUrl, config.consoleWatchers);
+        log(`${config.consoleWatchers} console feed reader(s) open on ${services.opsUrl}/console/events`);
+        inner.add('console watchers', async () => {
+          watchers.close();
+          const { events, bytes } = watchers.received();
+          log(`console feed reader(s): ${events} events, ${(bytes / 1024).toFixed(0)} KiB received`);
+        });
+      }
       if (!config.isolatedTopics) warnings.push(...(await detectInterference(kafka, services.env['OPS_GROUP_ID'] ?? '')));
 
       if (config.phases.includes('http')) {

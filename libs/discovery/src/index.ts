@@ -17,3 +17,5 @@ export { CatalogSync } from './lib/etcd/catalog.sync';
 export { PartitionClaim, claimKey } from './lib/etcd/partition.claim';
 export type { PartitionClaimOptions } from './lib/etcd/partition.claim';
 export type { CatalogSyncOptions } from './lib/etcd/catalog-sync.options';
+export { RegistryReader } from './lib/etcd/registry.reader';
+export type { LeasedRecord, Claim } from './lib/etcd/registry.reader';

@@ -12,6 +12,7 @@ import {
   type ScatterGatherAggregator,
 } from '@gateway/messaging';
 import type { Admission, Permit } from './admission/admission';
+import type { BroadcastTrail, FinishedRequest } from './console/request-recorder';
 import { OpsErrors, type GatewayErrorEntry } from './ops.errors';
 
 /**
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   admission: Admission;
   /** Called once per answer (metrics). */
   onAnswer?: (answer: OpsAnswer, source: RequestSource, seconds: number) => void;
+  /** Called once per answer with its timeline (the operator console). */
+  onFinished?: (done: FinishedRequest) => void;
 }
 
 /** The trace a request belongs to: headers to carry on (W3C `traceparent`) and the id logs name. */
@@ -104,12 +107,15 @@ export class Gateway {
       return { uid, joined: true, answer: running };
     }
     const started = process.hrtime.bigint();
-    const answer = this.start(uid, request, trace, permit, admitted?.since).then((result) => {
+    const { onFinished } = this.options;
+    const trail: Trail | undefined = onFinished ? { uid, source, traceId: trace?.traceId, startedAt: Date.now() } : undefined;
+    const answer = this.start(uid, request, trace, permit, admitted?.since, trail).then((result) => {
       this.answers.delete(uid);
       // Only a complete aggregate says how fast the gateway is: a partial waited for a deadline
       // (a dead or slow chain), and a refusal did no work.
       permit?.release(result.status === 'complete' ? 'measured' : 'ignored');
       this.options.onAnswer?.(result, source, Number(process.hrtime.bigint() - started) / 1e9);
+      if (trail) onFinished?.({ ...trail, answer: result });
       return result;
     });
     this.answers.set(uid, answer);
@@ -148,10 +154,15 @@ export class Gateway {
     trace: RequestTrace | undefined,
     permit: Permit | undefined,
     since: number | undefined,
+    trail: Trail | undefined,
   ): Promise<OpsAnswer> {
     if (this.closing) return refusal(uid, OpsErrors.SHUTTING_DOWN, 'ops is shutting down');
     const now = Date.now();
     const deadline = this.deadlineOf(request, since ?? now);
+    if (trail) {
+      trail.startedAt = now;
+      trail.deadline = deadline;
+    }
     const timeoutMs = deadline - now;
     if (timeoutMs <= 0) {
       return refusal(uid, OpsErrors.DEADLINE_EXPIRED, `its time ran out ${-timeoutMs} ms before ops could start it`);
@@ -189,9 +200,22 @@ export class Gateway {
     let delivered = 0;
     let failedSends = 0;
     const onRetry = () => void failedSends++;
+    const broadcast = trail && (trail.broadcast = newBroadcastTrail(asked));
     const publishing = Promise.allSettled(
-      messages.map((message) => this.options.publisher.publish([message], { retryUntil, onRetry }).then(() => void delivered++)),
+      messages.map((message, i) =>
+        this.options.publisher.publish([message], { retryUntil, onRetry }).then(
+          () => {
+            delivered++;
+            if (broadcast) broadcast.sentMs[i] = Date.now() - now;
+          },
+          (error: unknown) => {
+            if (broadcast) broadcast.failed[i] = true;
+            throw error;
+          },
+        ),
+      ),
     );
+    if (broadcast) void publishing.then(() => (broadcast.settledMs = Date.now() - now));
     // A send to a broker that stopped answering (paused, not dead) is held until the client's request
     // timer runs out: the aggregate, formed at the deadline at the latest, does not wait for it.
     const first = await Promise.race([publishing, gathering.aggregate]);
@@ -243,6 +267,13 @@ export class Gateway {
     if (replyPartition !== undefined) headers[Headers.REPLY_PARTITION] = String(replyPartition);
     return headers;
   }
+}
+
+/** What the gateway notes of a request for {@link GatewayOptions.onFinished}, filled in as it goes. */
+type Trail = Omit<FinishedRequest, 'answer'>;
+
+function newBroadcastTrail(services: string[]): BroadcastTrail {
+  return { services, sentMs: new Array<number | undefined>(services.length).fill(undefined), failed: services.map(() => false) };
 }
 
 /** The chains of `asked` whose broadcast send failed, from the settled sends in the same order. */

@@ -51,6 +51,8 @@ export interface OpsConfig extends CommonConfig {
   httpLimits: HttpLimits;
   /** HTTPS (OPS_TLS_CERT_FILE and OPS_TLS_KEY_FILE, PEM, both or neither); none: HTTP. */
   tls: ServerTls | undefined;
+  /** The operator console at /console (OPS_CONSOLE, default true) and the requests it keeps (OPS_CONSOLE_RING, default 1000). */
+  console: { enabled: boolean; ringSize: number };
 }
 
 /** Reads the gateway's settings; throws a MessagingError naming the variable when one is malformed. */
@@ -92,6 +94,10 @@ export function readOpsConfig(env: Env = process.env): OpsConfig {
       maxConnectionsPerClient: readInt(env, 'OPS_HTTP_MAX_CONNECTIONS_PER_CLIENT', LIMITS.maxConnectionsPerClient, 0, 1_000_000),
     },
     tls: readServerTls(env),
+    console: {
+      enabled: readChoice(env, 'OPS_CONSOLE', 'true', ['true', 'false'] as const) === 'true',
+      ringSize: readInt(env, 'OPS_CONSOLE_RING', 1000, 10, 100_000),
+    },
   };
 }
 

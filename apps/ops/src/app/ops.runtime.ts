@@ -8,6 +8,7 @@ import { createKafkaIngress, type IngressRequest } from './kafka-ingress';
 import { LoopDelayProbe } from './loop-delay';
 import type { OpsConfig } from './ops.config';
 import { OpsMetrics } from './ops.metrics';
+import { createConsoleParts, type ConsoleParts } from './parts/console.parts';
 import { createDiscoveryParts, type DiscoveryParts } from './parts/discovery.parts';
 import { createAdmission, createAggregator, createGateway, followCatalog } from './parts/gateway.parts';
 import { createKafkaParts, KnownTopics, type KafkaParts, type KafkaThreadSettings } from './parts/kafka.parts';
@@ -34,6 +35,8 @@ export class OpsRuntime {
   private readonly discovery: DiscoveryParts;
   private readonly replies: ReplyPartition;
   private readonly ingress: MessageConsumer<IngressRequest>;
+  /** The operator console (OPS_CONSOLE), if on. */
+  readonly console: ConsoleParts | undefined;
   private phase: 'new' | 'started' | 'closed' = 'new';
 
   constructor(
@@ -51,7 +54,20 @@ export class OpsRuntime {
     this.admission = admission;
     const { transport, publisher, deadLetters, fetch } = kafka;
     const replyPartition = (): number | undefined => this.replies.partition;
-    this.gateway = createGateway(config, { catalog, aggregator, admission, publisher, metrics, logger, replyPartition });
+    this.discovery = createDiscoveryParts(config, logger, catalog);
+    const gauge = () => ({ inFlight: this.gateway.inFlight, limit: admission.limit });
+    this.console = createConsoleParts(config, { etcd: this.discovery.etcd, kafka, logger, replyPartition, gauge });
+    const ops = this.console?.console;
+    this.gateway = createGateway(config, {
+      catalog,
+      aggregator,
+      admission,
+      publisher,
+      metrics,
+      logger,
+      replyPartition,
+      onFinished: ops && ((done) => ops.recorder.record(done)),
+    });
     this.ingress = createKafkaIngress({
       transport,
       publisher,
@@ -66,10 +82,19 @@ export class OpsRuntime {
       maxClockSkewMs: config.maxClockSkewMs,
       ensureTopic: (topic) => this.topics.ensure(topic),
     });
-    this.discovery = createDiscoveryParts(config, logger, catalog);
     const closing = (): boolean => this.phase === 'closed';
-    this.replies = new ReplyPartition({ config, etcd: this.discovery.etcd, kafka, aggregator, metrics, logger, closing });
+    this.replies = new ReplyPartition({
+      config,
+      etcd: this.discovery.etcd,
+      kafka,
+      aggregator,
+      metrics,
+      logger,
+      closing,
+      onAccepted: ops && ((reply, instance) => ops.recorder.noteReply(reply.uid, reply.service, instance)),
+    });
     followCatalog(catalog, aggregator, logger);
+    if (ops) catalog.on('change', () => ops.topologyChanged());
     this.http = createHttpServer({
       gateway: this.gateway,
       catalog,
@@ -78,12 +103,16 @@ export class OpsRuntime {
       maxBodyBytes: config.maxBodyBytes,
       readiness: () => this.readinessProblems(),
       beforeScrape: () => this.updateGauges(),
-      onShed: () => metrics.shed.inc({ source: 'http' }),
+      onShed: () => {
+        metrics.shed.inc({ source: 'http' });
+        ops?.traffic.countShed();
+      },
       tokens: config.apiTokens,
       onUnauthorized: (reason) => metrics.unauthorized.inc({ reason }),
       adminListener: config.admin !== undefined,
       limits: config.httpLimits,
       tls: config.tls,
+      console: this.console && { ops: this.console.console, assetsDir: this.console.assetsDir },
     });
   }
 
@@ -111,6 +140,7 @@ export class OpsRuntime {
     await this.replies.start();
     await this.discovery.registration.start();
     await this.ingress.start();
+    this.startConsole();
     this.phase = 'started';
     await this.http.listen({ port: config.httpPort, host: config.httpHost, backlog: config.httpBacklog });
     const adminPort = await this.listenAdmin();
@@ -137,6 +167,9 @@ export class OpsRuntime {
       await this.ingress.close(this.config.shutdownGraceMs);
       await this.gateway.drained();
     }
+    // Console streams stay open until ended: the HTTP server would wait for them.
+    this.console?.console.close();
+    await this.console?.deadLetterReader.close(0);
     await this.http.close();
     await this.closeAdmin();
     await this.replies.close();
@@ -145,6 +178,16 @@ export class OpsRuntime {
     this.discovery.etcd.close();
     this.loopDelay.stop();
     this.logger.info('ops stopped');
+  }
+
+  /** Starts the console's tick and, in the background, its reader of ops.dlq (the console is no reason not to start). */
+  private startConsole(): void {
+    const parts = this.console;
+    if (!parts) return;
+    parts.console.start();
+    parts.deadLetterReader.start().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'console: could not read ops.dlq; dead letters are not shown');
+    });
   }
 
   /** Starts the operator endpoints' own listener, if configured; resolves with its port. */

@@ -1,6 +1,7 @@
 import {
   checkKey,
   decodeJson,
+  Headers,
   MessageConsumer,
   NO_OUTPUT,
   validateChainReply,
@@ -30,6 +31,8 @@ export interface ReplyListenerOptions {
   fetch?: Partial<FetchSettings>;
   /** The partitions of `topic` to read (the one claimed in etcd). */
   partitions: () => number[];
+  /** Called for every reply the aggregator accepted, with the instance that sent it (header `instance-id`). */
+  onAccepted?: (reply: ChainReply, instance: string | undefined) => void;
 }
 
 /**
@@ -54,9 +57,10 @@ export function createReplyListener(options: ReplyListenerOptions): MessageConsu
       const json = decodeJson(message.value, options.maxMessageBytes);
       return json.ok ? checkKey(message.key, validateChainReply(json.value)) : json;
     },
-    handle: (reply) => {
+    handle: (reply, message) => {
       const outcome = aggregator.offer(reply);
-      if (outcome !== 'accepted') {
+      if (outcome === 'accepted') options.onAccepted?.(reply, message.headers[Headers.INSTANCE_ID]);
+      else {
         metrics.repliesDropped.inc({ reason: outcome });
         logger.info({ uid: reply.uid, service: reply.service, outcome }, 'reply dropped');
       }

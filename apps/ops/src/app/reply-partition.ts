@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { OpsConfig } from './ops.config';
 import type { OpsMetrics } from './ops.metrics';
 import type { KafkaParts } from './parts/kafka.parts';
-import { createReplyListener } from './reply-listener';
+import { createReplyListener, type ReplyListenerOptions } from './reply-listener';
 
 /** What {@link ReplyPartition} is built with. */
 export interface ReplyPartitionOptions {
@@ -16,6 +16,8 @@ export interface ReplyPartitionOptions {
   logger: Logger;
   /** True once ops is closing: a partition claimed again is then no longer read. */
   closing: () => boolean;
+  /** See {@link ReplyListenerOptions.onAccepted}. */
+  onAccepted?: ReplyListenerOptions['onAccepted'];
 }
 
 /**
@@ -91,6 +93,7 @@ export class ReplyPartition {
       maxMessageBytes: config.maxMessageBytes,
       fetch: kafka.fetch,
       partitions: () => [partition],
+      onAccepted: this.options.onAccepted,
     });
     metrics.replyPartition.set(partition);
     await this.replies.start();

@@ -104,7 +104,7 @@ export class ChainRequestHandler {
         topic: message.headers[Headers.REPLY_TO] || config.topics.opsResp,
         key: request.uid,
         value: JSON.stringify(reply),
-        headers: traceHeaders(span),
+        headers: { ...traceHeaders(span), [Headers.INSTANCE_ID]: config.instanceId },
         ...(Number.isInteger(partition) && partition >= 0 ? { partition } : {}),
       },
     ];

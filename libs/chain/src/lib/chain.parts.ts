@@ -50,6 +50,7 @@ export function createChainParts(name: string, topic: string, config: ChainConfi
       },
       start: () => registration.start(),
       drain: () => registration.drain(),
+      annotate: (fields) => registration.annotate(fields),
       close: async () => {
         await registration.close();
         etcd.close();

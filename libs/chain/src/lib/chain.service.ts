@@ -80,6 +80,8 @@ export class ChainService implements RunnableService {
       fetch: fetchSettings(config.kafkaTuning),
       decode: (message) => requests.decode(message),
       handle: (request, message) => requests.handle(request, message),
+      // What an operator sees of this instance in etcd (the console's topology): the partitions it reads.
+      onAssigned: (partitions) => void registration.annotate({ partitions: [...partitions].sort((a, b) => a - b) }),
     });
   }
 

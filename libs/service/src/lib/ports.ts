@@ -11,6 +11,8 @@ export interface Registration {
   start(): Promise<void>;
   /** Marks the record draining: ops sends no new request but still waits for the ones in hand. */
   drain(): Promise<void>;
+  /** Adds fields an operator sees to the record (the partitions the instance consumes …); never throws. */
+  annotate(fields: Record<string, unknown>): Promise<unknown>;
   /** Deletes the record (revokes the lease). */
   close(): Promise<void>;
 }

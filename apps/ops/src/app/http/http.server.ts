@@ -3,6 +3,8 @@ import { createServer as createTlsServer } from 'node:https';
 import type { ServiceCatalog } from '@gateway/discovery';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { registerConsoleRoutes } from '../console/console.routes';
+import type { OpsConsole } from '../console/ops-console';
 import type { Gateway } from '../gateway';
 import type { OpsMetrics } from '../ops.metrics';
 import { Door, isRequestsPath, refuse } from './door';
@@ -34,7 +36,7 @@ export interface HttpServerOptions {
   /** Called for every request refused for its token. */
   onUnauthorized?: (why: Exclude<TokenCheck, 'ok'>) => void;
   /**
-   * Serve the operator endpoints (`/services`, `/metrics`, `/docs`) on a listener of their own,
+   * Serve the operator endpoints (`/services`, `/metrics`, `/docs`, `/console`) on a listener of their own,
    * {@link OpsHttp.adminServer} (OPS_ADMIN_PORT), and no longer on the public one.
    */
   adminListener?: boolean;
@@ -42,6 +44,8 @@ export interface HttpServerOptions {
   limits?: Partial<HttpLimits>;
   /** HTTPS with this certificate chain and key, PEM (OPS_TLS_CERT_FILE, OPS_TLS_KEY_FILE); none: HTTP. */
   tls?: ServerTls | undefined;
+  /** The operator console and the directory of its page (`/console`, an operator path); none: not served. */
+  console?: { ops: OpsConsole; assetsDir: string } | undefined;
 }
 
 /** A certificate chain and its private key, PEM. */
@@ -54,7 +58,7 @@ export interface ServerTls {
 export type OpsHttp = FastifyInstance & { adminServer?: Server };
 
 /** The paths only the operator listener serves, when there is one. */
-const OPERATOR_PATHS = /^\/(services|metrics|docs)(\/|\?|$)/;
+const OPERATOR_PATHS = /^\/(services|metrics|docs|console)(\/|\?|$)/;
 
 /** How long an idle keep-alive connection stays open, ms (Fastify's default). */
 export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
@@ -101,6 +105,7 @@ export function createHttpServer(options: HttpServerOptions): OpsHttp {
   void app.register(async (api) => {
     registerRequestsRoute(api, gateway, door);
     registerStatusRoutes(api, options);
+    if (options.console) registerConsoleRoutes(api, options.console.ops, options.console.assetsDir);
   });
   return Object.assign(app, { adminServer });
 }

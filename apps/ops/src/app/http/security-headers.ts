@@ -17,11 +17,14 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  */
 const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-/** Adds {@link SECURITY_HEADERS} (and, outside /docs, {@link DATA_CSP}) to every answer Fastify sends. */
+/**
+ * Adds {@link SECURITY_HEADERS} to every answer Fastify sends, and {@link DATA_CSP} to those that
+ * set no policy of their own (the pages: the OpenAPI UI under /docs, the console).
+ */
 export function addSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
     reply.headers(SECURITY_HEADERS);
-    if (!request.url.startsWith('/docs')) reply.header('content-security-policy', DATA_CSP);
+    if (!request.url.startsWith('/docs') && !reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DATA_CSP);
     return payload;
   });
 }

@@ -3,7 +3,7 @@ import { ScatterGatherAggregator, type OpsAnswer, type Publisher } from '@gatewa
 import type { Logger } from 'pino';
 import { Admission, FixedLimit } from '../admission/admission';
 import { GRADIENT_DEFAULTS, GradientLimit } from '../admission/gradient-limit';
-import { Gateway } from '../gateway';
+import { Gateway, type GatewayOptions } from '../gateway';
 import type { OpsConfig } from '../ops.config';
 import type { OpsMetrics } from '../ops.metrics';
 
@@ -55,6 +55,8 @@ export interface GatewayParts {
   logger: Logger;
   /** The partition of ops.resp this instance reads, once claimed. */
   replyPartition: () => number | undefined;
+  /** See {@link GatewayOptions.onFinished} (the console). */
+  onFinished?: GatewayOptions['onFinished'];
 }
 
 /** The gateway, counting every answer by source and outcome. */
@@ -69,6 +71,7 @@ export function createGateway(config: OpsConfig, parts: GatewayParts): Gateway {
     replyPartition: parts.replyPartition,
     defaultTimeoutMs: config.defaultTimeoutMs,
     admission: parts.admission,
+    onFinished: parts.onFinished,
     onAnswer: (answer, source, seconds) => {
       metrics.requests.inc({ source, outcome: outcomeOf(answer) });
       metrics.latency.observe({ source }, seconds);

@@ -19,6 +19,8 @@ export class ServiceRegistration extends EventEmitter {
   private readonly settings: RegistrationSettings;
   private readonly key: string;
   private readonly record: ServiceRecord;
+  /** Fields added to the record since it was first written (`draining`, the partitions held …). */
+  private added: Record<string, unknown> = {};
   private value: string;
   private readonly log: Logger;
   private readonly holder: LeaseHolder<string>;
@@ -96,14 +98,24 @@ export class ServiceRegistration extends EventEmitter {
    * first on SIGTERM, then drain, then close(). Never throws; a failure is logged.
    */
   async drain(): Promise<void> {
-    // Set even when no lease is held now, so that a registration written later is a draining one.
-    this.value = JSON.stringify({ ...this.record, draining: true });
+    if (await this.annotate({ draining: true }, 'draining')) this.log.info({ key: this.key }, 'draining');
+  }
+
+  /**
+   * Rewrites the record with `fields` added (or replaced) on the same lease — what an operator
+   * sees of this instance, such as the partitions it consumes. The fields the record was built with
+   * win over added ones of the same name. True once written; never throws: a failure is logged, and
+   * the fields go with the record the next time it is written (after a lease loss).
+   */
+  async annotate(fields: Record<string, unknown>, what = 'annotation'): Promise<boolean> {
+    // Set even when no lease is held now, so that a registration written later carries them.
+    this.added = { ...this.added, ...fields };
+    this.value = JSON.stringify({ ...this.added, ...this.record });
     try {
-      if (await this.holder.update((lease) => this.put(lease, 'draining put'))) {
-        this.log.info({ key: this.key }, 'draining');
-      }
+      return await this.holder.update((lease) => this.put(lease, `${what} put`));
     } catch (err: unknown) {
-      this.log.warn({ err, key: this.key }, 'could not mark the registration as draining');
+      this.log.warn({ err, key: this.key, fields: Object.keys(fields) }, `could not write the registration's ${what}`);
+      return false;
     }
   }
 

@@ -8,6 +8,8 @@ export const Headers = {
   DLQ_SOURCE_OFFSET: 'dlq-source-offset',
   DLQ_SERVICE: 'dlq-service',
   TRACEPARENT: 'traceparent',
+  /** On a chain's reply: the instance that handled the request (for operators; optional). */
+  INSTANCE_ID: 'instance-id',
 } as const;
 
 /** The topic names a deployment uses: contract §2's defaults behind an optional prefix (TOPIC_PREFIX). */

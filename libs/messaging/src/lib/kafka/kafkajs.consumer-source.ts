@@ -48,6 +48,7 @@ export class KafkajsConsumerSource implements ConsumerSource {
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       this.joined = true;
       this.log.info({ assignment: event.payload.memberAssignment }, 'joined group');
+      this.options.onAssigned?.(event.payload.memberAssignment[this.options.topic] ?? []);
     });
     consumer.on(consumer.events.REBALANCING, () => {
       this.joined = false;

@@ -40,6 +40,8 @@ export interface MessageConsumerOptions<T> {
   fetch?: Partial<FetchSettings>;
   /** Read exactly these partitions, in a group of this instance alone (see ConsumerSourceOptions). */
   fixedPartitions?: () => number[];
+  /** Called with the partitions this member was given, each time it joins its group (see ConsumerSourceOptions). */
+  onAssigned?: (partitions: number[]) => void;
   /** Called when the consumer crashed for good and was rebuilt. */
   onRebuild?: (error: Error) => void;
   /** Attempts at things that fail for good: a publish the broker refuses, a dead letter (see {@link DELIVERY_ATTEMPTS}). */

@@ -96,13 +96,14 @@ export class MessageConsumer<T> {
   }
 
   private async build(): Promise<void> {
-    const { transport, groupId, topic, fixedPartitions } = this.options;
+    const { transport, groupId, topic, fixedPartitions, onAssigned } = this.options;
     const source = transport.createConsumerSource({
       groupId,
       topic,
       logger: this.log,
       fetch: this.fetch,
       ...(fixedPartitions ? { fixedPartitions } : {}),
+      ...(onAssigned ? { onAssigned } : {}),
     });
     this.source = source;
     let dead = false;

@@ -70,6 +70,7 @@ export class PlatformaticConsumerSource implements ConsumerSource {
       if (fixedPartitions) consumer.assignments = [{ topic, partitions: fixedPartitions() }];
       this.joined = true;
       this.log.info({ assignments: consumer.assignments }, 'joined group');
+      this.options.onAssigned?.(consumer.assignments?.find((a) => a.topic === topic)?.partitions ?? []);
     });
     consumer.on('consumer:group:rebalance', () => (this.joined = false));
     consumer.on('consumer:heartbeat:error', ({ error }) => this.log.warn({ err: error }, 'heartbeat failed'));

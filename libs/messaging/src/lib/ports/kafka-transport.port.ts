@@ -40,6 +40,8 @@ export interface ConsumerSourceOptions {
    * its partition is claimed in etcd). Without it the group shares the topic's partitions.
    */
   fixedPartitions?: () => number[];
+  /** Called with the partitions of `topic` this member was given, each time it joins its group. */
+  onAssigned?: (partitions: number[]) => void;
 }
 
 /**

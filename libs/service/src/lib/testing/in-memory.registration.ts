@@ -4,6 +4,8 @@ import type { Registration } from '../ports';
 export class InMemoryRegistration implements Registration {
   registered = false;
   draining = false;
+  /** The fields added with annotate(), merged. */
+  annotations: Record<string, unknown> = {};
   readonly events: Array<'start' | 'drain' | 'close'> = [];
   /** Called at each step, for a test that needs to see the service's state at that moment. */
   onEvent: (event: 'start' | 'drain' | 'close') => void = () => undefined;
@@ -16,6 +18,10 @@ export class InMemoryRegistration implements Registration {
   async drain(): Promise<void> {
     this.record('drain');
     this.draining = true;
+  }
+
+  async annotate(fields: Record<string, unknown>): Promise<void> {
+    this.annotations = { ...this.annotations, ...fields };
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,116 @@
+import type { ServerResponse } from 'node:http';
+import type { ConsoleDeadLetter, ConsoleHello, ConsoleRequest, ConsoleTopology, ConsoleTrafficTick } from './console.events';
+
+/** How often answered requests and dead letters go out to the consoles, ms (at most four events a second). */
+export const FLUSH_INTERVAL_MS = 250;
+/** A comment line this often keeps idle connections (and proxies on the way) open, ms. */
+export const KEEP_ALIVE_MS = 15_000;
+/** A console that has this much unsent is too slow to follow: it is dropped (its browser reconnects). */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The consoles connected to this ops instance, over Server-Sent Events: each gets `hello` with
+ * everything at once, then what changes. Answered requests and dead letters are gathered and sent
+ * every {@link FLUSH_INTERVAL_MS} while at least one console is connected; with none, nothing is
+ * gathered and the request path pays one length check.
+ */
+export class ConsoleFeed {
+  private readonly clients = new Set<ServerResponse>();
+  private requests: ConsoleRequest[] = [];
+  private deadLetters: ConsoleDeadLetter[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private keepAliveTimer: NodeJS.Timeout | undefined;
+
+  /** Consoles connected now. */
+  get connected(): number {
+    return this.clients.size;
+  }
+
+  /** Starts the stream on `res` with `hello`; it ends when the client goes or {@link close} is called. */
+  open(res: ServerResponse, hello: ConsoleHello): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      // Proxies that buffer (nginx) would hold the events back.
+      'x-accel-buffering': 'no',
+      connection: 'keep-alive',
+    });
+    // A reconnecting browser waits this long (EventSource's own default is about 3 s).
+    res.write('retry: 1000\n\n');
+    this.clients.add(res);
+    res.on('close', () => this.drop(res));
+    this.write(res, 'hello', hello);
+    this.flushTimer ??= setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
+    this.keepAliveTimer ??= setInterval(() => this.clients.forEach((c) => c.write(': keep-alive\n\n')), KEEP_ALIVE_MS);
+  }
+
+  /** Queues an answered request for the consoles (nothing when none is connected). */
+  request(request: ConsoleRequest): void {
+    if (this.clients.size > 0) this.requests.push(request);
+  }
+
+  /** Queues a dead letter for the consoles. */
+  deadLetter(entry: ConsoleDeadLetter): void {
+    if (this.clients.size > 0) this.deadLetters.push(entry);
+  }
+
+  /** Sends one second of traffic. */
+  traffic(tick: ConsoleTrafficTick): void {
+    this.broadcast('traffic', tick);
+  }
+
+  /** Sends the topology. */
+  topology(topology: ConsoleTopology): void {
+    this.broadcast('topology', topology);
+  }
+
+  /** Ends every stream (ops is stopping; the browsers reconnect to another instance or later). */
+  close(): void {
+    for (const res of [...this.clients]) res.end();
+    this.clients.clear();
+    this.stopTimers();
+  }
+
+  private flush(): void {
+    if (this.requests.length > 0) {
+      const requests = this.requests;
+      this.requests = [];
+      this.broadcast('requests', requests);
+    }
+    if (this.deadLetters.length > 0) {
+      const entries = this.deadLetters;
+      this.deadLetters = [];
+      this.broadcast('dead-letters', entries);
+    }
+  }
+
+  private broadcast(event: string, data: unknown): void {
+    if (this.clients.size === 0) return;
+    // Serialised once for every console.
+    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const res of this.clients) {
+      if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
+      else res.write(frame);
+    }
+  }
+
+  private write(res: ServerResponse, event: string, data: unknown): void {
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  private drop(res: ServerResponse): void {
+    this.clients.delete(res);
+    if (this.clients.size > 0) return;
+    this.stopTimers();
+    this.requests = [];
+    this.deadLetters = [];
+  }
+
+  private stopTimers(): void {
+    clearInterval(this.flushTimer);
+    clearInterval(this.keepAliveTimer);
+    this.flushTimer = undefined;
+    this.keepAliveTimer = undefined;
+  }
+}
