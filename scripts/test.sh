@@ -4,17 +4,17 @@
 #   1. lint, typecheck, unit tests and the esbuild bundles of every project (Nx), and the
 #      format check (prettier --check .);
 #   2. the integration tests: the bundles against the real Kafka and etcd;
-#   3. the fault-injection suite: processes, Kafka and etcd killed, paused and restarted;
-#   4. the secured-stack suite: the main and the negative scenarios on Kafka with SASL_SSL and etcd
+#   3. the browser tests: the operator console (/console) in Debian's chromium, driven by
+#      playwright-core, against the running services (chromium is installed if it is missing);
+#   4. the fault-injection suite: processes, Kafka and etcd killed, paused and restarted;
+#   5. the secured-stack suite: the main and the negative scenarios on Kafka with SASL_SSL and etcd
 #      with TLS and auth (scripts/stack.sh start --secure adds them to the local stack);
-#   (the cluster suite — brokers and etcd members killed, paused and restarted under load on three
-#   brokers and three etcd members, scripts/stack.sh start --cluster — runs on its own:
-#   `scripts/test.sh cluster`, once, on the default client (TEST_KAFKA_CLIENTS names others). It is
-#   not part of `all` while its ops.req scenarios fail now and then: docs/operations.md, "Known
-#   defect".)
+#   6. the cluster suite: brokers and etcd members killed, paused and restarted under load on three
+#      brokers and three etcd members (scripts/stack.sh start --cluster, beside the plain stack).
 #
-# Stages 2 to 4 run once per Kafka client the services can use (KAFKA_CLIENT): @platformatic/kafka
+# Stages 2, 4 and 5 run once per Kafka client the services can use (KAFKA_CLIENT): @platformatic/kafka
 # (the default), then kafkajs. TEST_KAFKA_CLIENTS="platformatic" (or "kafkajs") runs one of them.
+# Stages 3 and 6 run once, on the first of those clients.
 #
 # Kafka and etcd: when a Docker engine answers and neither KAFKA_BROKERS nor ETCD_ENDPOINTS is
 # set, the integration tests start their own in containers (testcontainers, in their global
@@ -23,8 +23,8 @@
 # already runs. The fault and secured suites always use the local stack. What this script
 # started, it stops.
 #
-# `scripts/test.sh integration`, `faults`, `secure` or `cluster` runs only that stage (and the
-# builds); `npm run test:cluster` is `scripts/test.sh cluster`.
+# `scripts/test.sh integration`, `browser`, `faults`, `secure` or `cluster` runs only that stage
+# (and the builds); `npm run test:cluster` is `scripts/test.sh cluster`.
 # Exits non-zero on any failure and ends with one line: "N passed, N failed".
 # KEEP_STACK=1 leaves a stack this script started running afterwards.
 set -euo pipefail
@@ -57,8 +57,9 @@ trap finish EXIT
 nx() { npx nx "$@" --outputStyle=static --skip-nx-cache; }
 
 stage="${1:-all}"
-case "$stage" in all | integration | faults | secure | cluster) ;; *) echo "usage: $0 [all|integration|faults|secure|cluster]" >&2; exit 2 ;; esac
+case "$stage" in all | integration | browser | faults | secure | cluster) ;; *) echo "usage: $0 [all|integration|browser|faults|secure|cluster]" >&2; exit 2 ;; esac
 clients="${TEST_KAFKA_CLIENTS:-platformatic kafkajs}"
+first_client="${clients%% *}"
 for client in $clients; do
   case "$client" in platformatic | kafkajs) ;; *) echo "TEST_KAFKA_CLIENTS: unknown client \"$client\"" >&2; exit 2 ;; esac
 done
@@ -89,6 +90,15 @@ if [[ $stage == all || $stage == integration ]]; then
     KAFKA_CLIENT=$client nx run integration:test
   done
 fi
+if [[ $stage == all || $stage == browser ]]; then
+  # Debian's chromium (CHROMIUM names another); installed here when it is missing.
+  if [[ ! -x ${CHROMIUM:-/usr/bin/chromium} ]]; then
+    echo "== installing Debian's chromium for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  echo "== operator console in a browser (chromium + playwright-core), services on KAFKA_CLIENT=$first_client"
+  KAFKA_CLIENT=$first_client nx run integration:browser
+fi
 if [[ $stage == all || $stage == faults ]]; then
   start_stack # always the local stack
   for client in $clients; do
@@ -104,15 +114,18 @@ if [[ $stage == all || $stage == secure ]]; then
     KAFKA_CLIENT=$client nx run integration:secure
   done
 fi
-if [[ $stage == cluster ]]; then
+if [[ $stage == all || $stage == cluster ]]; then
+  # The plain stack is done with: its broker's memory and CPU go to the three of the cluster.
+  if [[ $stage == all && $stack_was_up == no && $stack_started == yes && ${KEEP_STACK:-0} != 1 ]]; then
+    bash scripts/stack.sh stop
+    stack_started=no
+  fi
   # The cluster stack runs beside the plain one (other ports); it is stopped at the end of this
   # stage unless it was up before (KEEP_STACK is about the plain stack).
   cluster_was_up=yes
   bash scripts/stack.sh status --cluster >/dev/null 2>&1 || cluster_was_up=no
   [[ $cluster_was_up == yes ]] || trap 'rc=$?; bash scripts/stack.sh stop --cluster || true; (exit $rc); finish' EXIT
   bash scripts/stack.sh start --cluster
-  for client in ${TEST_KAFKA_CLIENTS:-platformatic}; do
-    echo "== cluster suite (3 brokers, 3 etcd members, faults under load), services on KAFKA_CLIENT=$client"
-    ( eval "$(bash scripts/stack.sh env --cluster)" && KAFKA_CLIENT=$client nx run integration:cluster )
-  done
+  echo "== cluster suite (3 brokers, 3 etcd members, faults under load), services on KAFKA_CLIENT=$first_client"
+  ( eval "$(bash scripts/stack.sh env --cluster)" && KAFKA_CLIENT=$first_client nx run integration:cluster )
 fi

@@ -298,6 +298,37 @@ describe('Gateway', () => {
       expect(gateway.inFlight).toBe(0);
     });
 
+    it('answers the aggregate, not KAFKA_UNAVAILABLE, when every send failed but a chain answered (its message was written after all)', async () => {
+      const rejects: Array<(error: Error) => void> = [];
+      const answerLost = { publish: () => new Promise<void>((_resolve, reject) => rejects.push(reject)) };
+      const { gateway, aggregator, clock } = setup({ publisher: answerLost });
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1, timeoutMs: 500 }, 'http');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(aggregator.offer(ok('u1', 'chain1'))).toBe('accepted');
+      // The broker shut down before it answered the produce requests it had written.
+      rejects.forEach((reject) => reject(new Error('connection closed')));
+      await new Promise((resolve) => setImmediate(resolve));
+      clock.advance(500);
+      expect(asAggregate(await answer)).toMatchObject({
+        status: 'partial',
+        results: { chain1: { status: 'ok' }, chain2: { status: 'timeout' } },
+      });
+    });
+
+    it('answers the aggregate at the deadline when sends failed and hang but a chain answered', async () => {
+      const failingThenHanging = {
+        publish: (_m: OutgoingMessage[], options?: PublishOptions) => {
+          options?.onRetry?.(new Error('no leader'));
+          return new Promise<void>(() => undefined);
+        },
+      };
+      const { gateway, aggregator, clock } = setup({ publisher: failingThenHanging });
+      const { answer } = gateway.submit({ uid: 'u1', payload: 1, timeoutMs: 500 }, 'http');
+      aggregator.offer(ok('u1', 'chain2'));
+      clock.advance(500);
+      expect(asAggregate(await answer)).toMatchObject({ status: 'partial', missing: ['chain1'] });
+    });
+
     it('answers the aggregate at the deadline when the sends are only slow (no failure: a flood, not an outage)', async () => {
       const slow = { publish: () => new Promise<void>(() => undefined) };
       const { gateway, clock } = setup({ publisher: slow });

@@ -2,6 +2,7 @@ import type { ServiceCatalog, ServiceView } from '@gateway/discovery';
 import {
   Headers,
   newUid,
+  noServiceAnswered,
   type Aggregate,
   type GatewayErrorReply,
   type LogPort,
@@ -221,8 +222,9 @@ export class Gateway {
     const first = await Promise.race([publishing, gathering.aggregate]);
     if (!Array.isArray(first)) {
       void publishing.then((late) => this.logLateBroadcast(log, asked, late));
-      // Kafka failed every send so far (not merely slow to acknowledge, as under a flood): refused.
-      if (delivered === 0 && failedSends > 0 && first.status !== 'complete') {
+      // Kafka failed every send so far (not merely slow to acknowledge, as under a flood) and no chain
+      // answered: refused. A chain that answered got its message, whatever its send reported.
+      if (delivered === 0 && failedSends > 0 && noServiceAnswered(first)) {
         log.warn({ services: asked }, 'broadcast not delivered by the deadline');
         return refusal(uid, OpsErrors.KAFKA_UNAVAILABLE, 'the broadcast could not be published before the deadline');
       }
@@ -232,13 +234,15 @@ export class Gateway {
     const sent = first;
     const failed = unreached(asked, sent);
     const firstError = sent.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as Error | undefined;
-    if (failed.length === asked.length) {
+    // A send reported failed can still have been written (the broker's answer lost as it shut down):
+    // a chain that answered says so, and the request goes on to its aggregate.
+    if (failed.length === asked.length && this.options.aggregator.answered(uid) === 0) {
       log.warn({ err: firstError }, 'broadcast failed');
       this.options.aggregator.abandon(uid);
       await gathering.aggregate;
       return refusal(uid, OpsErrors.KAFKA_UNAVAILABLE, `the broadcast could not be published: ${firstError?.message ?? 'unknown error'}`);
     }
-    if (failed.length > 0) log.warn({ err: firstError, services: failed }, 'broadcast reached only some chains');
+    if (failed.length > 0) log.warn({ err: firstError, services: failed }, 'broadcast sends failed for some chains');
     else log.debug({ services: asked, timeoutMs }, 'broadcast sent');
     const aggregate: Aggregate = await gathering.aggregate;
     log.info({ status: aggregate.status, missing: aggregate.missing, elapsedMs: aggregate.elapsedMs }, 'aggregate formed');

@@ -39,6 +39,8 @@ export interface ReplyListenerOptions {
  * The consumer of `ops.resp`: hands every valid reply to the aggregator, counts the ones it drops
  * (late, duplicate, unknown uid) and dead-letters what breaks contract §3. It uses a group of its
  * own instance and starts at the latest offset: replies are only ever for requests it sent after.
+ * It commits what it read, so that a consumer rebuilt after a broker failure goes on from there
+ * and misses no reply written meanwhile.
  */
 export function createReplyListener(options: ReplyListenerOptions): MessageConsumer<ChainReply> {
   const { aggregator, metrics, logger } = options;
@@ -47,7 +49,7 @@ export function createReplyListener(options: ReplyListenerOptions): MessageConsu
     groupId: options.groupId,
     topic: options.topic,
     logger,
-    commit: false,
+    commit: true,
     maxInFlight: 100_000,
     publisher: options.publisher,
     deadLetters: options.deadLetters,

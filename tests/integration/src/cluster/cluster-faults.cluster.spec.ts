@@ -15,7 +15,7 @@ import { Ledger } from '../support/ledger';
 import { metric } from '../support/ops-metrics';
 import { SteadyLoad, type LoadRecord } from '../support/steady-load';
 import { ServiceProcess } from '../support/service-process';
-import { System, type ServicesBody } from '../support/system';
+import { ORDER, System, type ServicesBody } from '../support/system';
 import { waitFor } from '../support/wait-for';
 
 const CLIENT: KafkaClientName = process.env['KAFKA_CLIENT'] === 'kafkajs' ? 'kafkajs' : 'platformatic';
@@ -30,7 +30,11 @@ const RECOVERY_MS = 3000;
  * answers for that chain are missing meanwhile (docs/operations.md, "Failures").
  */
 const RECOVERY_BOUND_MS = 15_000;
-/** I1's margin here: an answer on Kafka may wait for the election of its own partition's leader. */
+/**
+ * I1's margin here: an answer on Kafka may wait for the election of a new leader — of its own
+ * partition, or of the partition that holds ops' consumer group — and comes within RECOVERY_MS of
+ * it; after a kill the margin is the measured election time plus RECOVERY_MS, at least this.
+ */
 const MARGIN_MS = 5000;
 /**
  * I1's margin while a broker is paused: a request already sent to it is held until the client's
@@ -91,10 +95,37 @@ describe(`cluster faults, services on ${CLIENT}`, () => {
     await system.stop();
   });
 
+  /** True when every ops instance in rotation answers /readyz 200 (its consumers hold their partitions and fetch). */
+  const everyOpsReady = async () =>
+    (
+      await Promise.all(
+        rotation().map((url) =>
+          fetch(`${url}/readyz`).then(
+            (r) => r.status === 200,
+            () => false,
+          ),
+        ),
+      )
+    ).every(Boolean);
+  /** True when every ops instance in rotation answers a request of its own `complete` (its replies come in again). */
+  const everyOpsComplete = async () =>
+    (
+      await Promise.all(
+        rotation().map(async (url) => {
+          const body = JSON.stringify({ payload: ORDER, services: CHAINS, timeoutMs: TIMEOUT_MS });
+          const response = await fetch(`${url}/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          return ((await response.json()) as { status?: string }).status === 'complete';
+        }),
+      )
+    ).every(Boolean);
+
   beforeEach(async () => {
-    // Every member up and every replica in sync, whatever the scenario before left behind.
+    // Every member up, every replica in sync and every ops instance ready, whatever the scenario
+    // before left behind.
     for (const name of [...ETCD_MEMBERS, ...KAFKA_MEMBERS]) await member('start', name);
     await waitForInSync(topics());
+    await waitFor('every ops instance ready', everyOpsReady, 60_000, 200);
+    await waitFor('every ops instance answering complete', everyOpsComplete, 60_000, 200);
     ledgerOf.current = new Ledger();
     before = await baseline(system);
     load = new SteadyLoad({
@@ -109,12 +140,7 @@ describe(`cluster faults, services on ${CLIENT}`, () => {
     await waitFor('steady complete answers', () => load.records.filter((r) => r.outcome === 'complete').length >= 20, 20_000);
   });
   afterEach(async () => {
-    const records = await load.stop();
-    // Known defect, reported and not yet fixed: under a broker failure a request on ops.req can get
-    // no answer at all (docs/operations.md, "Failures"; most under a paused broker, now and then
-    // after a kill or a restart). Each scenario's report line counts them ("kafka unanswered"); they
-    // are left out of I1, which every other request — every HTTP request among them — must meet.
-    for (const r of records) if (r.via === 'kafka' && r.outcome === undefined) ledgerOf.current.entries.delete(r.uid);
+    await load.stop();
     await assertInvariants(system, ledgerOf.current, before, { marginMs });
     marginMs = MARGIN_MS;
   });
@@ -143,16 +169,18 @@ describe(`cluster faults, services on ${CLIENT}`, () => {
       ...extra,
       notComplete: SteadyLoad.breakdown(records),
       latestAfterDeadlineMs: { http: lateness('http'), kafka: lateness('kafka') },
+      // The first few requests with no answer, with why the client gave up and when each was sent.
+      unansweredDetail: records
+        .filter((r) => r.outcome === undefined)
+        .slice(0, 8)
+        .map((r) => ({ uid: r.uid, sentAt: new Date(r.sentAt).toISOString(), failure: r.failure })),
     };
     process.stdout.write(`cluster ${scenario}: ${JSON.stringify(line)}\n`);
   }
 
-  /** The records that got an answer, or are HTTP requests (the ops.req ones with none are the known defect, afterEach). */
-  const judged = (records: LoadRecord[]) => records.filter((r) => !(r.via === 'kafka' && r.outcome === undefined));
-
-  /** No HTTP request unanswered, with the reason of any that got no answer at all (ops.req: see afterEach). */
+  /** No request unanswered, HTTP or ops.req, with the reason of any that got no answer at all. */
   function expectAllAnswered(records: LoadRecord[]): void {
-    expect(records.filter((r) => r.via === 'http' && r.outcome === undefined).map((r) => ({ uid: r.uid, failure: r.failure }))).toEqual([]);
+    expect(records.filter((r) => r.outcome === undefined).map((r) => ({ uid: r.uid, via: r.via, failure: r.failure }))).toEqual([]);
   }
 
   /**
@@ -171,13 +199,14 @@ describe(`cluster faults, services on ${CLIENT}`, () => {
     let records: LoadRecord[];
     try {
       elected = await newLeader(topic, partition, leader);
+      marginMs = Math.max(MARGIN_MS, elected.at - killedAt + RECOVERY_MS);
       records = await finish(RECOVERY_MS + TIMEOUT_MS + 3000);
     } finally {
       await member('start', leader);
       await waitForInSync(topics());
     }
 
-    const notComplete = judged(records).filter((r) => r.outcome !== 'complete');
+    const notComplete = records.filter((r) => r.outcome !== 'complete');
     /** How long after the election the last request of `via` that was not complete was sent. */
     const recovery = (via: LoadRecord['via']) =>
       Math.max(elected.at, ...notComplete.filter((r) => r.via === via).map((r) => r.sentAt)) - elected.at;
@@ -223,11 +252,12 @@ describe(`cluster faults, services on ${CLIENT}`, () => {
     const records = await finish(2000);
     report('rolling restart of the brokers', records, steps);
     expectAllAnswered(records);
-    // A controlled shutdown hands its leaderships over first; a send that was on its way when it did
-    // can still miss its chain's deadline: at most 1 % of the answers are partial.
-    const notComplete = judged(records).filter((r) => r.outcome !== 'complete');
+    // A controlled shutdown hands its leaderships over first; a send that was on its way when it did,
+    // or a consumer rebuilt when its broker went away, can still make a chain miss a deadline: at
+    // most 2 % of the answers are partial (0 to 1.3 % measured), none anything else.
+    const notComplete = records.filter((r) => r.outcome !== 'complete');
     expect(notComplete.filter((r) => r.outcome !== 'partial').map((r) => `${r.uid} ${r.outcome}`)).toEqual([]);
-    expect(notComplete.length).toBeLessThanOrEqual(records.length / 100);
+    expect(notComplete.length).toBeLessThanOrEqual(records.length / 50);
     expect(livePids()).toEqual(pids);
   });
 
@@ -279,11 +309,7 @@ describe(`cluster faults, services on ${CLIENT}`, () => {
     report('etcd follower then leader killed', records, { follower, leader, newLeader: next, electedAfterMs: electedMs });
     expectAllAnswered(records);
     expect([...seen]).toEqual([want]);
-    expect(
-      judged(records)
-        .filter((r) => r.outcome !== 'complete')
-        .map((r) => `${r.uid} ${r.outcome}`),
-    ).toEqual([]);
+    expect(records.filter((r) => r.outcome !== 'complete').map((r) => `${r.uid} ${r.outcome}`)).toEqual([]);
     expect(await claims()).toEqual(claimsBefore);
     expect(livePids()).toEqual(pids);
   });
@@ -301,11 +327,15 @@ describe(`cluster faults, services on ${CLIENT}`, () => {
     }
     const resumedAt = Date.now();
     await waitForInSync(topics());
+    const inSyncAt = Date.now();
+    await waitFor('every ops instance answering complete again', everyOpsComplete, 60_000, 200);
+    const completeAt = Date.now();
     const records = await finish(2000);
-    const notComplete = judged(records).filter((r) => r.outcome !== 'complete');
+    const notComplete = records.filter((r) => r.outcome !== 'complete');
     report('broker paused 12 s', records, {
       paused,
-      inSyncAfterResumeMs: Date.now() - resumedAt,
+      inSyncAfterResumeMs: inSyncAt - resumedAt,
+      completeAgainAfterResumeMs: completeAt - resumedAt,
       lastNotCompleteSentAfterPauseMs: notComplete.length ? Math.max(...notComplete.map((r) => r.sentAt)) - pausedAt : 0,
     });
     expectAllAnswered(records);
@@ -335,9 +365,7 @@ describe(`cluster faults, services on ${CLIENT}`, () => {
     // A request on ops.req that a stopping ops fetched before it stopped reading is answered
     // SHUTTING_DOWN (a clear error the client can send again); everything else is complete.
     expect(
-      judged(records)
-        .filter((r) => r.outcome !== 'complete' && r.outcome !== 'error SHUTTING_DOWN')
-        .map((r) => `${r.uid} ${r.outcome}`),
+      records.filter((r) => r.outcome !== 'complete' && r.outcome !== 'error SHUTTING_DOWN').map((r) => `${r.uid} ${r.outcome}`),
     ).toEqual([]);
   });
 

@@ -168,10 +168,11 @@ export class System {
     return lease;
   }
 
-  /** Stops every service, then deletes this system's topics. */
+  /** Stops every service, then deletes this system's topics (unless KEEP_TOPICS=1: to read them after a run). */
   async stop(): Promise<void> {
     await Promise.all([...this.history.map((s) => s.stop()), ...this.handMade.map((c) => c.stop())]);
-    await deleteTopicsWithPrefix(this.topicPrefix);
+    if (process.env['KEEP_TOPICS'] === '1') process.stdout.write(`topics kept: ${this.topicPrefix}*\n`);
+    else await deleteTopicsWithPrefix(this.topicPrefix);
   }
 }
 

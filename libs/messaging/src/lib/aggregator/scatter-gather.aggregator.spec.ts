@@ -107,6 +107,24 @@ describe('ScatterGatherAggregator', () => {
       expect(aggregator.inFlight).toBe(0);
     });
 
+    it('counts the services that answered (ok or error) while it waits, and none once it is formed', async () => {
+      const { aggregator } = setup();
+      const { aggregate } = aggregator.begin(spec());
+      expect(aggregator.answered('u1')).toBe(0);
+      aggregator.offer(ok('u1', 'chain1'));
+      aggregator.offer(fail('u1', 'chain2'));
+      aggregator.serviceLeft('chain3');
+      await aggregate;
+      expect(aggregator.answered('u1')).toBe(0);
+      const second = aggregator.begin(spec({ uid: 'u2' }));
+      aggregator.offer(ok('u2', 'chain1'));
+      aggregator.offer(fail('u2', 'chain3'));
+      expect(aggregator.answered('u2')).toBe(2);
+      expect(aggregator.answered('unknown')).toBe(0);
+      aggregator.abandon('u2');
+      await second.aggregate;
+    });
+
     it('lists results in the order the services were asked', async () => {
       const { aggregator } = setup();
       const { aggregate } = aggregator.begin(spec({ services: ['zeta', 'alpha'] }));

@@ -91,6 +91,12 @@ export class ScatterGatherAggregator {
     return this.pending.has(uid);
   }
 
+  /** How many services answered `uid` (ok or error) so far, while it waits for replies. */
+  answered(uid: string): number {
+    const entry = this.pending.get(uid);
+    return entry ? entry.ok + [...entry.results.values()].filter((r) => r.status === 'error').length : 0;
+  }
+
   /**
    * Starts gathering for `spec.uid`, or joins the gather already running for that uid (no second
    * broadcast is needed then: `joined` is true). The promise never rejects.

@@ -33,19 +33,16 @@ export const KAFKA_CLIENT_SETTINGS = {
    * back-off, whose `multiplier` and `factor` these are). About 1.5 s in all: a broker that is
    * electing a leader or restarting its listener is given that long, and a publish during a broker
    * outage fails within about two seconds (ops answers 503 `KAFKA_UNAVAILABLE`, docs/guarantees.md)
-   * instead of hanging.
+   * instead of hanging. A consumer's own requests (fetch, heartbeat, commit) retry alike:
+   * @platformatic/kafka sends a failed fetch again to the same broker and gives up on its whole
+   * stream (every partition) once the retries are spent, so a longer budget (15 retries, 12.5 s, was
+   * tried) only kept every partition of a consumer still for as long when one broker died. Rebuilt,
+   * a consumer goes on from what it committed — every consumer of the services commits what it
+   * finished (ops' reply consumer and OpsClient too, in groups of their own), so a rebuild skips
+   * nothing — and rebuilds again about a second apart until the controller has elected new leaders
+   * (docs/operations.md, "Failures").
    */
   retry: { retries: 4, initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2, jitter: 0.2 },
-  /**
-   * Retries of a consumer's own requests (fetch, heartbeat, commit) before its stream is given up and
-   * rebuilt: 15, the same back-off, about 12.5 s. A partition whose broker died has no leader until
-   * the controller gives up on that broker (`broker.session.timeout.ms`, 9 s by default) and elects
-   * another: a consumer that waits that long goes on from where it was, where a rebuilt one that
-   * commits nothing (ops' reply consumer, OpsClient) would start again at the latest offset and
-   * miss what was written meanwhile. No request waits on a consumer's retry, so the longer budget
-   * costs nothing but time to give up on a cluster that is gone.
-   */
-  consumerRetries: 15,
   /** Consumer-group membership, the same for every group of the services and of the benchmark. */
   group: {
     /**

@@ -30,7 +30,7 @@ export interface MessageConsumerOptions<T> {
   deadLetters: DeadLetterQueue;
   /** Messages handled at once before fetching pauses (default 1000). */
   maxInFlight?: number;
-  /** Commit offsets (default true). A reply consumer that re-reads from "latest" need not. */
+  /** Commit offsets (default true): a consumer rebuilt after a crash goes on from the last commit (else from "latest"). */
   commit?: boolean;
   /**
    * Fetch settings (default: 1 byte, 100 ms, no pacing). Pacing: a fetch starts no sooner than this

@@ -1,6 +1,7 @@
 import { MessagingError, MessagingErrorCodes, type MessagingErrorCode } from '../errors/messaging.errors';
 import type { InboundMessage } from '../ports/inbound-message';
 import type { LogPort } from '../ports/log.port';
+import { retryDelayMs } from './client-settings';
 import { delay } from './consumer-timing';
 import { DELIVERY_ATTEMPTS, type DeliveryAttempts, type HandlerOutput, type MessageConsumerOptions } from './message-consumer.options';
 
@@ -89,10 +90,14 @@ export class MessageDelivery<T> {
     }
   }
 
-  /** Waits before the next attempt; while closing, rejects with `error` instead (the message stays uncommitted). */
+  /**
+   * Waits before the next attempt — the clients' shared back-off (client-settings.ts: doubling from
+   * 100 ms, at most 1 s), so that an answer held up by a partition without a leader goes out within
+   * a second of the election; while closing, rejects with `error` instead (the message stays uncommitted).
+   */
   private async backOff(attempt: number, error: Error): Promise<void> {
     if (!this.options.running()) throw error;
-    await delay(Math.min(5000, 100 * 2 ** attempt));
+    await delay(retryDelayMs(attempt));
   }
 }
 

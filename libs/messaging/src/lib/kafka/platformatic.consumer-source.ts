@@ -2,7 +2,6 @@ import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Messag
 import type { InboundMessage } from '../ports/inbound-message';
 import type { CommitOffset, ConsumerSource, ConsumerSourceOptions, Deliver } from '../ports/kafka-transport.port';
 import type { LogPort } from '../ports/log.port';
-import { KAFKA_CLIENT_SETTINGS } from './client-settings';
 import { delay, READY_FETCH_AGE_MS } from './consumer-timing';
 import type { KafkaConnection } from '../security/kafka-security';
 import { guardMetadataLookups } from './platformatic.metadata-guard';
@@ -42,7 +41,6 @@ export class PlatformaticConsumerSource implements ConsumerSource {
     const { fetch } = options;
     this.consumer = new Consumer({
       ...platformaticBaseOptions(connection, clientId),
-      retries: KAFKA_CLIENT_SETTINGS.consumerRetries,
       groupId: options.groupId,
       ...(groupInstanceId ? { groupInstanceId } : {}),
       ...PLATFORMATIC_GROUP_OPTIONS,
