@@ -1,4 +1,5 @@
 import type { Aggregate, InboundMessage } from '@gateway/messaging';
+import { requestsToSend } from './console.feed';
 import type { ConsoleRequest } from './console.events';
 import { DeadLetterTail, toConsoleDeadLetter, VALUE_HEAD_BYTES } from './dead-letter-tail';
 import { RequestRecorder, type FinishedRequest } from './request-recorder';
@@ -256,5 +257,17 @@ describe('dead letters', () => {
     const tail = new DeadLetterTail(2);
     for (const at of [1, 2, 3]) tail.add({ ...entry, at });
     expect(tail.latest().map((e) => e.at)).toEqual([3, 2]);
+  });
+});
+
+describe('requestsToSend', () => {
+  it('sends every request of a flush up to the cap, and beyond it the ones not complete, the slowest and the newest, in answer order', () => {
+    const batch = Array.from({ length: 30 }, (_, i) =>
+      request(`r${i}`, i === 3 ? 5000 : 10 + i, i === 7 || i === 8 ? 'partial' : 'complete'),
+    );
+    expect(requestsToSend(batch.slice(0, 5), 5)).toEqual(batch.slice(0, 5));
+    const sent = requestsToSend(batch, 6).map((r) => r.uid);
+    // r7 and r8 (partial), then the slowest (r3, r29, r28 …) up to 6.
+    expect(sent).toEqual(['r3', 'r7', 'r8', 'r27', 'r28', 'r29']);
   });
 });

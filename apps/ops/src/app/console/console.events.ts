@@ -144,7 +144,8 @@ export interface ConsoleRequestLists {
  * - `topology`: a {@link ConsoleTopology}, when it changed and once a second (lease time left);
  * - `traffic`: {@link ConsoleTrafficTick}, once a second;
  * - `requests`: {@link ConsoleRequest}[] answered since the last one, in the order they were
- *   answered (at most four events a second);
+ *   answered (at most four events a second, of at most 100 requests: under heavier traffic the
+ *   ones not complete, the slowest and the newest; the search finds the others);
  * - `dead-letters`: {@link ConsoleDeadLetter}[] read since the last one, in the order they were read.
  */
 export interface ConsoleTrafficTick {

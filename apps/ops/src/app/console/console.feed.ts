@@ -7,6 +7,29 @@ export const FLUSH_INTERVAL_MS = 250;
 export const KEEP_ALIVE_MS = 15_000;
 /** A console that has this much unsent is too slow to follow: it is dropped (its browser reconnects). */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Answered requests sent per flush at most (400 a second): beyond, the page could not show them anyway. */
+export const MAX_REQUESTS_PER_FLUSH = 100;
+/** Of a flush's requests beyond the cap, the slowest this many are sent all the same (the "slowest" list). */
+const SLOWEST_KEPT = 10;
+
+/**
+ * The requests of one flush that go out, in the order they were answered: all of them up to `max`;
+ * beyond, every one that was not complete (newest first, the "partial" list), then the slowest, then
+ * the newest of the rest (the "recent" list), `max` in all. Every request stays in the ring, where
+ * the search finds it.
+ */
+export function requestsToSend(batch: ConsoleRequest[], max = MAX_REQUESTS_PER_FLUSH): ConsoleRequest[] {
+  if (batch.length <= max) return batch;
+  const chosen = new Set<ConsoleRequest>();
+  const add = (requests: ConsoleRequest[]) => {
+    for (const r of requests) if (chosen.size < max) chosen.add(r);
+  };
+  const newestFirst = [...batch].reverse();
+  add(newestFirst.filter((r) => r.status !== 'complete'));
+  add([...batch].sort((a, b) => b.elapsedMs - a.elapsedMs).slice(0, SLOWEST_KEPT));
+  add(newestFirst);
+  return batch.filter((r) => chosen.has(r));
+}
 
 /**
  * The consoles connected to this ops instance, over Server-Sent Events: each gets `hello` with
@@ -74,7 +97,7 @@ export class ConsoleFeed {
 
   private flush(): void {
     if (this.requests.length > 0) {
-      const requests = this.requests;
+      const requests = requestsToSend(this.requests);
       this.requests = [];
       this.broadcast('requests', requests);
     }
