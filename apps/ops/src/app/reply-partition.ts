@@ -6,6 +6,11 @@ import type { OpsMetrics } from './ops.metrics';
 import type { KafkaParts } from './parts/kafka.parts';
 import { createReplyListener, type ReplyListenerOptions } from './reply-listener';
 
+/** The etcd prefix of the claims of `topic`'s partitions: one key per partition below it, valued with the owner's instance id. */
+export function replyClaimsPrefix(topic: string): string {
+  return `/reply-partitions/${topic}/`;
+}
+
 /** What {@link ReplyPartition} is built with. */
 export interface ReplyPartitionOptions {
   config: OpsConfig;
@@ -50,7 +55,7 @@ export class ReplyPartition {
     const topic = config.topics.opsResp;
     const claim = new PartitionClaim({
       client: this.options.etcd,
-      prefix: `/reply-partitions/${topic}/`,
+      prefix: replyClaimsPrefix(topic),
       partitions: await partitionCount(kafka.transport.admin, topic),
       owner: config.instanceId,
       ttlSeconds: config.leaseTtlSeconds,

@@ -63,7 +63,7 @@ export class ConsoleFeed {
     res.write('retry: 1000\n\n');
     this.clients.add(res);
     res.on('close', () => this.drop(res));
-    this.write(res, 'hello', hello);
+    res.write(frame('hello', hello));
     this.flushTimer ??= setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
     this.keepAliveTimer ??= setInterval(() => this.clients.forEach((c) => c.write(': keep-alive\n\n')), KEEP_ALIVE_MS);
   }
@@ -110,16 +110,11 @@ export class ConsoleFeed {
 
   private broadcast(event: string, data: unknown): void {
     if (this.clients.size === 0) return;
-    // Serialised once for every console.
-    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    const text = frame(event, data); // serialised once for every console
     for (const res of this.clients) {
       if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
-      else res.write(frame);
+      else res.write(text);
     }
-  }
-
-  private write(res: ServerResponse, event: string, data: unknown): void {
-    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   private drop(res: ServerResponse): void {
@@ -136,4 +131,9 @@ export class ConsoleFeed {
     this.flushTimer = undefined;
     this.keepAliveTimer = undefined;
   }
+}
+
+/** One Server-Sent Event: its name and its data as one JSON line (JSON never holds a raw line break). */
+function frame(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }

@@ -8,6 +8,7 @@ import { OpsConsole } from '../console/ops-console';
 import { buildTopology } from '../console/topology';
 import type { LoadGauge } from '../console/traffic-window';
 import type { OpsConfig } from '../ops.config';
+import { replyClaimsPrefix } from '../reply-partition';
 import type { KafkaParts } from './kafka.parts';
 
 /** The console and what feeds it from outside ops' request path. */
@@ -38,7 +39,7 @@ export function createConsoleParts(config: OpsConfig, sources: ConsoleSources): 
     return undefined;
   }
   const registry = new RegistryReader(etcd, config.discoveryPrefix);
-  const claimsPrefix = `/reply-partitions/${config.topics.opsResp}/`;
+  const claimsPrefix = replyClaimsPrefix(config.topics.opsResp);
   const console = new OpsConsole({
     instanceId: config.instanceId,
     ringSize: config.console.ringSize,
