@@ -1,6 +1,8 @@
 import { ServiceCatalog } from '@gateway/discovery';
 import {
   isValidUid,
+  MessagingError,
+  MessagingErrorCodes,
   ScatterGatherAggregator,
   validateOpsAnswer,
   type Aggregate,
@@ -313,6 +315,27 @@ describe('Gateway', () => {
         status: 'partial',
         results: { chain1: { status: 'ok' }, chain2: { status: 'timeout' } },
       });
+    });
+
+    it('waits for the chains when every send failed in a way worth retrying (it may have been written): their replies decide by the deadline', async () => {
+      const unavailable = () => new MessagingError(MessagingErrorCodes.KAFKA_UNAVAILABLE, 'connection closed');
+      const answeredLate = setup({ publisher: { publish: () => Promise.reject(unavailable()) } });
+      const late = answeredLate.gateway.submit({ uid: 'u1', payload: 1, timeoutMs: 500 }, 'http');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await isSettled(late.answer)).toBe(false);
+      answeredLate.aggregator.offer(ok('u1', 'chain1'));
+      answeredLate.clock.advance(500);
+      expect(asAggregate(await late.answer)).toMatchObject({
+        status: 'partial',
+        results: { chain1: { status: 'ok' }, chain2: { status: 'timeout' } },
+      });
+
+      const silent = setup({ publisher: { publish: () => Promise.reject(unavailable()) } });
+      const refused = silent.gateway.submit({ uid: 'u2', payload: 1, timeoutMs: 500 }, 'http');
+      await new Promise((resolve) => setImmediate(resolve));
+      silent.clock.advance(500);
+      expect(await refused.answer).toMatchObject({ uid: 'u2', status: 'error', error: { code: 'KAFKA_UNAVAILABLE' } });
+      expect(silent.gateway.inFlight).toBe(0);
     });
 
     it('answers the aggregate at the deadline when sends failed and hang but a chain answered', async () => {

@@ -1,6 +1,7 @@
 import type { ServiceCatalog, ServiceView } from '@gateway/discovery';
 import {
   Headers,
+  MessagingError,
   newUid,
   noServiceAnswered,
   type Aggregate,
@@ -234,9 +235,11 @@ export class Gateway {
     const sent = first;
     const failed = unreached(asked, sent);
     const firstError = sent.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as Error | undefined;
-    // A send reported failed can still have been written (the broker's answer lost as it shut down):
-    // a chain that answered says so, and the request goes on to its aggregate.
-    if (failed.length === asked.length && this.options.aggregator.answered(uid) === 0) {
+    // A send that failed in a way worth retrying can still have been written (the broker's answer
+    // lost as it shut down): the chains' replies decide, by the deadline. Refused at once only when
+    // the broker said no to every send (or no chain could have got one).
+    const maybeWritten = sent.some((r) => r.status === 'rejected' && r.reason instanceof MessagingError && r.reason.retriable);
+    if (failed.length === asked.length && this.options.aggregator.answered(uid) === 0 && !maybeWritten) {
       log.warn({ err: firstError }, 'broadcast failed');
       this.options.aggregator.abandon(uid);
       await gathering.aggregate;
@@ -245,6 +248,10 @@ export class Gateway {
     if (failed.length > 0) log.warn({ err: firstError, services: failed }, 'broadcast sends failed for some chains');
     else log.debug({ services: asked, timeoutMs }, 'broadcast sent');
     const aggregate: Aggregate = await gathering.aggregate;
+    if (failed.length === asked.length && noServiceAnswered(aggregate)) {
+      log.warn({ err: firstError, services: asked }, 'broadcast not delivered by the deadline');
+      return refusal(uid, OpsErrors.KAFKA_UNAVAILABLE, `the broadcast could not be published: ${firstError?.message ?? 'unknown error'}`);
+    }
     log.info({ status: aggregate.status, missing: aggregate.missing, elapsedMs: aggregate.elapsedMs }, 'aggregate formed');
     return aggregate;
   }

@@ -33,7 +33,8 @@ export const KAFKA_CLIENT_SETTINGS = {
    * back-off, whose `multiplier` and `factor` these are). About 1.5 s in all: a broker that is
    * electing a leader or restarting its listener is given that long, and a publish during a broker
    * outage fails within about two seconds (ops answers 503 `KAFKA_UNAVAILABLE`, docs/guarantees.md)
-   * instead of hanging. A consumer's own requests (fetch, heartbeat, commit) retry alike:
+   * instead of hanging. A consumer's own requests (fetch, heartbeat, commit) retry alike (but for
+   * {@link singlePartitionConsumerRetries}):
    * @platformatic/kafka sends a failed fetch again to the same broker and gives up on its whole
    * stream (every partition) once the retries are spent, so a longer budget (15 retries, 12.5 s, was
    * tried) only kept every partition of a consumer still for as long when one broker died. Rebuilt,
@@ -43,6 +44,14 @@ export const KAFKA_CLIENT_SETTINGS = {
    * (docs/operations.md, "Failures").
    */
   retry: { retries: 4, initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2, jitter: 0.2 },
+  /**
+   * Retries of a consumer of one partition it names itself (ops' reply consumer): 15, about 12.5 s.
+   * Its fetch has one leader to go to, and @platformatic/kafka sends it to the partition's new leader
+   * once the metadata says so; a rebuild would instead leave and rejoin its group (seconds, more
+   * while the group's coordinator moves) with no reply read meanwhile: the broker rolling restart
+   * lost replies of a whole ops instance for about 4 s that way.
+   */
+  singlePartitionConsumerRetries: 15,
   /** Consumer-group membership, the same for every group of the services and of the benchmark. */
   group: {
     /**

@@ -1,5 +1,6 @@
 import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { InboundMessage } from '../ports/inbound-message';
+import { KAFKA_CLIENT_SETTINGS } from './client-settings';
 import type { CommitOffset, ConsumerSource, ConsumerSourceOptions, Deliver } from '../ports/kafka-transport.port';
 import type { LogPort } from '../ports/log.port';
 import { delay, READY_FETCH_AGE_MS } from './consumer-timing';
@@ -41,6 +42,7 @@ export class PlatformaticConsumerSource implements ConsumerSource {
     const { fetch } = options;
     this.consumer = new Consumer({
       ...platformaticBaseOptions(connection, clientId),
+      ...(options.fixedPartitions ? { retries: KAFKA_CLIENT_SETTINGS.singlePartitionConsumerRetries } : {}),
       groupId: options.groupId,
       ...(groupInstanceId ? { groupInstanceId } : {}),
       ...PLATFORMATIC_GROUP_OPTIONS,
